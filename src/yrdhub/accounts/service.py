@@ -1,0 +1,255 @@
+"""Account services: users, grants, password login with throttling, API tokens. The caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from yrdhub.accounts import audit
+from yrdhub.accounts.actor import Actor, Grant
+from yrdhub.accounts.models import ROLE_SCOPE, ROLES, ApiToken, LoginAttempt, RoleGrant, User
+from yrdhub.accounts.policy import Target, authorize
+from yrdhub.db import utcnow
+
+_hasher = PasswordHasher()
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+TOKEN_SCOPES = ("read", "write")
+MIN_PASSWORD = 12
+
+
+class AccountError(ValueError):
+    """A request the account rules refuse; `field` names the offending input."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _validate_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 / password needs at least {MIN_PASSWORD} characters",
+                           "password")
+
+
+def snapshot(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "email": user.email,
+            "is_active": user.is_active, "grants": sorted(f"{g.role}@{g.scope}" for g in user.grants)}
+
+
+def actor_for(user: User, *, via: str = "session", token_scopes: frozenset[str] | None = None) -> Actor:
+    grants = tuple(Grant(g.role, g.scope) for g in user.grants)
+    return Actor(user_id=user.id, username=user.username, grants=grants, token_scopes=token_scopes, via=via)
+
+
+def get_user(session: Session, *, username: str) -> User | None:
+    stmt = select(User).where(User.username == username).options(selectinload(User.grants))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def create_user(session: Session, *, actor: Actor, username: str, password: str, display_name: str = "",
+                email: str | None = None) -> User:
+    authorize(actor, "user.create")
+    if not USERNAME_RE.match(username):
+        raise AccountError("用户名只能包含字母、数字、_.-，3–64 个字符 / username: 3-64 of A-Z a-z 0-9 _ . -",
+                           "username")
+    if get_user(session, username=username) is not None:
+        raise AccountError(f"用户名已存在 / username taken: {username}", "username")
+    _validate_password(password)
+    user = User(username=username, display_name=display_name or username, email=email,
+                password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.id, after=snapshot(user))
+    return user
+
+
+def normalise_scope(role: str, scope: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"未知角色 / unknown role: {role} (one of {', '.join(ROLES)})", "role")
+    kind = ROLE_SCOPE[role]
+    if kind is None:
+        if scope:
+            raise AccountError(f"角色 {role} 不带范围 / role {role} takes no scope", "scope")
+        return ""
+    if kind == "province":
+        if not re.fullmatch(r"3[1-4]0000", scope):
+            raise AccountError("范围须为三省一市的省级代码 310000/320000/330000/340000 / "
+                               "scope must be a YRD province code", "scope")
+        return scope
+    if not re.fullmatch(r"org:\d+", scope):
+        raise AccountError("范围须为 org:<机构编号> / scope must be org:<organisation id>", "scope")
+    return scope
+
+
+def grant(session: Session, *, actor: Actor, user: User, role: str, scope: str = "") -> RoleGrant:
+    scope = normalise_scope(role, scope)
+    authorize(actor, "user.grant", Target(province=scope or None))
+    before = snapshot(user)
+    existing = next((g for g in user.grants if g.role == role and g.scope == scope), None)
+    if existing is not None:
+        return existing
+    row = RoleGrant(role=role, scope=scope)
+    user.grants.append(row)
+    session.flush()
+    audit.record(session, actor, "user.grant", "user", user.id, before=before, after=snapshot(user))
+    return row
+
+
+def revoke(session: Session, *, actor: Actor, user: User, role: str, scope: str = "") -> bool:
+    authorize(actor, "user.revoke", Target(province=scope or None))
+    before = snapshot(user)
+    match = [g for g in user.grants if g.role == role and g.scope == scope]
+    for g in match:
+        user.grants.remove(g)
+    session.flush()
+    if match:
+        audit.record(session, actor, "user.revoke", "user", user.id, before=before, after=snapshot(user))
+    return bool(match)
+
+
+def change_password(session: Session, *, actor: Actor, user: User, old: str, new: str) -> None:
+    authorize(actor, "user.update", Target(owner_user_id=user.id))
+    if not check_password(user.password_hash, old):
+        raise AccountError("原密码不正确 / current password is wrong", "old_password")
+    _validate_password(new)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "user.password", "user", user.id, note="password changed")
+
+
+# --- login with throttling -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    locked_until: datetime | None = None
+
+
+def _recent_failures(session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    stmt = select(func.count(), func.max(LoginAttempt.at)).where(
+        LoginAttempt.key == key, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+    count, last = session.execute(stmt).one()
+    return int(count), last
+
+
+def authenticate(session: Session, *, username: str, password: str, client: str, max_failures: int = 5,
+                 lockout_s: int = 900) -> LoginResult:
+    """Check a password; after `max_failures` failures per user or per client address, refuse for a while."""
+    now = utcnow()
+    since = now - timedelta(seconds=lockout_s)
+    for key in (f"user:{username}", f"ip:{client}"):
+        failures, last = _recent_failures(session, key, since)
+        if failures >= max_failures and last is not None:
+            return LoginResult(None, locked_until=last + timedelta(seconds=lockout_s))
+    user = get_user(session, username=username)
+    ok = user is not None and user.is_active and check_password(user.password_hash, password)
+    if user is None:
+        check_password(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
+    for key in (f"user:{username}", f"ip:{client}"):
+        session.add(LoginAttempt(key=key, at=now, succeeded=ok))
+    if ok and user is not None:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"user:{username}",
+                                                   LoginAttempt.succeeded.is_(False)))
+        return LoginResult(user)
+    return LoginResult(None)
+
+
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+# --- API tokens --------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "yrd_"
+
+
+def _token_digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is safe here (no dictionary to attack).
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, *, actor: Actor, user: User, name: str, scopes: list[str],
+                 days: int = 90) -> tuple[ApiToken, str]:
+    """Returns the stored row and the secret, which is shown once and never stored."""
+    authorize(actor, "token.create", Target(owner_user_id=user.id))
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise AccountError("令牌名称须为 1–100 个字符 / token name: 1-100 characters", "name")
+    bad = [s for s in scopes if s not in TOKEN_SCOPES]
+    if bad or not scopes:
+        raise AccountError(f"令牌范围须为 {TOKEN_SCOPES} / scopes must be among {TOKEN_SCOPES}", "scopes")
+    if not 1 <= days <= 366:
+        raise AccountError("有效期 1–366 天 / validity: 1-366 days", "days")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, prefix=secret[:10], token_hash=_token_digest(secret),
+                   scopes=sorted(set(scopes)), expires_at=utcnow() + timedelta(days=days))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "token.create", "api_token", row.id,
+                 after={"user_id": user.id, "name": name, "prefix": row.prefix, "scopes": row.scopes,
+                        "expires_at": row.expires_at.isoformat()})
+    return row, secret
+
+
+def list_tokens(session: Session, *, user: User) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    return list(session.execute(stmt).scalars())
+
+
+def revoke_token(session: Session, *, actor: Actor, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise LookupError(f"token {token_id}")
+    authorize(actor, "token.revoke", Target(owner_user_id=row.user_id))
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+        audit.record(session, actor, "token.revoke", "api_token", row.id, note=row.prefix)
+    return row
+
+
+def actor_for_token(session: Session, secret: str) -> Actor | None:
+    """The actor a bearer token stands for, or None when it is unknown, expired or revoked."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    row = session.execute(select(ApiToken).where(ApiToken.token_hash == _token_digest(secret))).scalar_one_or_none()
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = session.execute(select(User).where(User.id == row.user_id).options(selectinload(User.grants))
+                           ).scalar_one()
+    if not user.is_active:
+        return None
+    row.last_used_at = now
+    return actor_for(user, via="token", token_scopes=frozenset(row.scopes))
+
+
+def bootstrap_admin(session: Session, *, actor: Actor, username: str = "admin") -> str | None:
+    """On a database without users, create an office_admin with a random password and return it (once)."""
+    if session.execute(select(func.count()).select_from(User)).scalar_one():
+        return None
+    password = secrets.token_urlsafe(15)
+    user = create_user(session, actor=actor, username=username, password=password, display_name="联合办公室管理员")
+    grant(session, actor=actor, user=user, role="office_admin")
+    return password

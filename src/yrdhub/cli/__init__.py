@@ -1,0 +1,12 @@
+"""The `yrdhub` command line: thin commands over the services."""
+
+from __future__ import annotations
+
+import typer
+
+from yrdhub.cli import core
+
+app = typer.Typer(
+    no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 / YRD S&T Innovation Community platform"
+)
+core.register(app)

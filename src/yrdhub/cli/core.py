@@ -1,0 +1,221 @@
+"""Platform commands: serve, db, data, users, orgs, audit."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from yrdhub.accounts import audit
+from yrdhub.accounts import service as accounts
+from yrdhub.accounts.actor import Actor, Grant
+from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.config import get_settings
+from yrdhub.db import make_engine, session_factory, transaction
+
+console = Console()
+err = Console(stderr=True)
+
+db_app = typer.Typer(no_args_is_help=True, help="数据库 Database")
+data_app = typer.Typer(no_args_is_help=True, help="内置数据 Bundled data")
+users_app = typer.Typer(no_args_is_help=True, help="用户与角色 Users and roles")
+orgs_app = typer.Typer(no_args_is_help=True, help="机构 Organisations")
+audit_app = typer.Typer(no_args_is_help=True, help="审计日志 Audit log")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    for name, sub in (("db", db_app), ("data", data_app), ("users", users_app), ("orgs", orgs_app),
+                      ("audit", audit_app)):
+        app.add_typer(sub, name=name)
+
+
+def operator() -> Actor:
+    """Whoever runs the CLI on the server acts as the joint office, audited under their OS account."""
+    return Actor(username=f"cli:{getpass.getuser()}", grants=(Grant("office_admin"),), via="cli")
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]错误 error:[/red] {message}")
+    return typer.Exit(code)
+
+
+def serve(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
+    """启动平台 Start the web platform."""
+    import uvicorn
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    console.print(f"yrdhub 正在运行 running at [bold]http://{host}:{port}[/bold]  (Ctrl+C 停止 to stop)")
+    uvicorn.run("yrdhub.web.app:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=True, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """创建或升级数据库 Create or upgrade the database to the latest schema."""
+    from yrdhub.migrate import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    console.print(f"数据库已是最新 database is up to date: {_redact(url)}")
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+@data_app.command("load")
+def data_load() -> None:
+    """载入内置数据（地区、边界、官方统计；可重复执行）Load the bundled data (idempotent)."""
+    from yrdhub.regions.loader import load_bundled
+
+    with unit_of_work() as session:
+        report = load_bundled(session, actor=operator())
+    console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
+                  f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}")
+
+
+@users_app.command("create")
+def users_create(username: str, display_name: str = typer.Option("", help="显示名 display name"),
+                 email: str | None = None,
+                 role: str | None = typer.Option(None, help="同时授予的角色 role to grant"),
+                 scope: str = typer.Option("", help="角色范围 scope: 320000 or org:<id>")) -> None:
+    """创建用户（随机初始密码，仅显示一次）Create a user with a random password, shown once."""
+    password = os.environ.get("YRDHUB_NEW_PASSWORD") or secrets.token_urlsafe(15)
+    try:
+        with unit_of_work() as session:
+            user = accounts.create_user(session, actor=operator(), username=username, password=password,
+                                        display_name=display_name, email=email)
+            if role:
+                accounts.grant(session, actor=operator(), user=user, role=role, scope=scope)
+    except accounts.AccountError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"已创建用户 created [bold]{username}[/bold]; 初始密码 password (仅显示一次 shown once): "
+                  f"[bold yellow]{password}[/bold yellow]")
+
+
+def _user(session: Session, username: str) -> accounts.User:
+    user = accounts.get_user(session, username=username)
+    if user is None:
+        raise fail(f"用户不存在 no such user: {username}")
+    return user
+
+
+@users_app.command("grant")
+def users_grant(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
+    """授予角色 Grant a role."""
+    try:
+        with unit_of_work() as session:
+            accounts.grant(session, actor=operator(), user=_user(session, username), role=role, scope=scope)
+    except accounts.AccountError as exc:
+        raise fail(str(exc)) from exc
+    console.print(f"已授予 granted {role} {scope} → {username}")
+
+
+@users_app.command("revoke")
+def users_revoke(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
+    """撤销角色 Revoke a role."""
+    with unit_of_work() as session:
+        removed = accounts.revoke(session, actor=operator(), user=_user(session, username), role=role, scope=scope)
+    console.print(("已撤销 revoked " if removed else "该用户没有此角色 user did not have ") + f"{role} {scope}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """列出用户 List users."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    table = Table("用户名 username", "显示名 name", "角色 roles", "状态 active")
+    with unit_of_work() as session:
+        for user in session.execute(select(accounts.User).options(selectinload(accounts.User.grants))
+                                    .order_by(accounts.User.username)).scalars():
+            roles = ", ".join(f"{g.role}{'@' + g.scope if g.scope else ''}" for g in user.grants)
+            table.add_row(user.username, user.display_name, roles, "✓" if user.is_active else "✗")
+    console.print(table)
+
+
+@users_app.command("bootstrap")
+def users_bootstrap(username: str = "admin") -> None:
+    """首次启动：若无用户则创建联合办公室管理员 On first start create an office_admin (password printed once)."""
+    with unit_of_work() as session:
+        password = accounts.bootstrap_admin(session, actor=operator(), username=username)
+    if password:
+        console.rule("[bold yellow]首次启动 first start")
+        console.print(f"管理员 office_admin: [bold]{username}[/bold]  密码 password: [bold yellow]{password}"
+                      "[/bold yellow]\n此密码仅显示一次，请立即保存 — shown only once, store it now.")
+        console.rule()
+
+
+@orgs_app.command("import")
+def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+                as_user: str | None = typer.Option(None, "--as", help="以该用户身份导入 act as this user")) -> None:
+    """导入机构（CSV/XLSX；全部成功或全部不写入）Import organisations: all rows or none."""
+    from yrdhub.regions.imports import import_organisations
+
+    data = file.read_bytes()
+    progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    try:
+        with progress, unit_of_work() as session:
+            actor = operator()
+            if as_user:
+                actor = accounts.actor_for(_user(session, as_user), via="cli")
+            task = progress.add_task("import", total=None)
+            report = import_organisations(session, actor=actor, data=data, filename=file.name,
+                                          progress=lambda done, total: progress.update(task, completed=done,
+                                                                                       total=total))
+            if not report.ok:
+                session.rollback()
+    except PermissionDenied as exc:
+        raise fail(f"无权导入 not allowed: {exc}") from exc
+    if report.file_error:
+        raise fail(report.file_error)
+    if report.errors:
+        table = Table("行 line", "字段 field", "原因 reason", title=f"{len(report.errors)} 行有误，未写入任何数据 "
+                      f"— {len(report.errors)} bad rows, nothing written")
+        for e in report.errors[:200]:
+            table.add_row(str(e.line), e.field or "", e.reason)
+        err.print(table)
+        if len(report.errors) > 200:
+            err.print(f"… 另有 {len(report.errors) - 200} 行 and {len(report.errors) - 200} more")
+        raise typer.Exit(1)
+    console.print(f"{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
+                  f"{report.updated}, 未变 unchanged {report.unchanged}")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链 Verify the audit log's hash chain."""
+    with unit_of_work() as session:
+        result = audit.verify(session)
+    if result.ok:
+        console.print(f"[green]审计日志完整 audit log intact[/green]: {result.events} 条事件 events")
+        return
+    err.print(f"[red]审计日志被篡改 audit log TAMPERED[/red] at event {result.first_bad_seq}: {result.reason} "
+              f"({result.events} events verified before it)")
+    sys.exit(2)

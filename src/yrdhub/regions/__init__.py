@@ -1,0 +1,1 @@
+"""Regions (province, city, county), their official statistics, and the organisation registry."""

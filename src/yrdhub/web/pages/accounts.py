@@ -1,0 +1,105 @@
+"""Login, logout, the account page and API-token management."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from yrdhub.accounts import service as accounts
+from yrdhub.web.deps import ActorDep, CsrfForm, SessionDep, SettingsDep, session_user
+from yrdhub.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login")
+def login_form(request: Request, actor: ActorDep, next: str = "/") -> Response:
+    return render(request, "accounts/login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", dependencies=[CsrfForm])
+def login(request: Request, session: SessionDep, settings: SettingsDep, username: Annotated[str, Form()],
+          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    client = request.client.host if request.client else "unknown"
+    result = accounts.authenticate(session, username=username.strip(), password=password, client=client,
+                                   max_failures=settings.login_max_failures, lockout_s=settings.login_lockout_s)
+    session.commit()  # failed attempts must be remembered for throttling
+    if result.user is None:
+        key = "login.locked" if result.locked_until else "login.failed"
+        return render(request, "accounts/login.html", next=_safe_next(next), error=key,
+                      status_code=429 if result.locked_until else 401)
+    csrf = request.session.get("csrf")
+    request.session.clear()  # new session on login: no fixation
+    request.session.update(uid=result.user.id, pwd=result.user.password_changed_at.isoformat())
+    if csrf:
+        request.session["csrf"] = csrf
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[CsrfForm])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/account")
+def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    return _account_page(request, session, user)
+
+
+def _account_page(request: Request, session: SessionDep, user: accounts.User, status_code: int = 200,
+                  **extra: object) -> Response:
+    return render(request, "accounts/account.html", user=user, tokens=accounts.list_tokens(session, user=user),
+                  status_code=status_code, **{"new_token": None, "message": None, "error": None, **extra})
+
+
+@router.post("/account/tokens", dependencies=[CsrfForm])
+def create_token(request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form()],
+                 days: Annotated[int, Form()] = 90, scope_write: Annotated[str, Form()] = "") -> Response:
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    scopes = ["read", "write"] if scope_write else ["read"]
+    try:
+        row, secret = accounts.create_token(session, actor=actor, user=user, name=name, scopes=scopes, days=days)
+    except accounts.AccountError as exc:
+        return _account_page(request, session, user, status_code=422, error=str(exc))
+    session.commit()
+    return _account_page(request, session, user, new_token=secret, new_token_name=row.name)
+
+
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfForm])
+def revoke_token(token_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    try:
+        accounts.revoke_token(session, actor=actor, token_id=token_id)
+    except LookupError:
+        return _account_page(request, session, user, status_code=404, error="令牌不存在 / no such token")
+    session.commit()
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/password", dependencies=[CsrfForm])
+def change_password(request: Request, session: SessionDep, actor: ActorDep, old_password: Annotated[str, Form()],
+                    new_password: Annotated[str, Form()]) -> Response:
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/login?next=/account", status_code=303)
+    try:
+        accounts.change_password(session, actor=actor, user=user, old=old_password, new=new_password)
+    except accounts.AccountError as exc:
+        return _account_page(request, session, user, status_code=422, error=str(exc))
+    session.commit()
+    request.session["pwd"] = user.password_changed_at.isoformat()
+    return _account_page(request, session, user, message="account.password_changed")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from yrdhub.accounts import service as accounts
+from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.models import User
+from yrdhub.db import utcnow
+
+
+def test_passwords_are_argon2_hashed(session: Session) -> None:
+    user = accounts.create_user(session, actor=SYSTEM, username="li.ming", password="a-long-password-1")
+    assert user.password_hash.startswith("$argon2id$")
+    assert "a-long-password-1" not in user.password_hash
+    assert accounts.check_password(user.password_hash, "a-long-password-1")
+    assert not accounts.check_password(user.password_hash, "a-long-password-2")
+
+
+@pytest.mark.parametrize(("username", "password", "field"), [
+    ("ab", "a-long-password-1", "username"),
+    ("有中文", "a-long-password-1", "username"),
+    ("valid_name", "short", "password"),
+])
+def test_bad_user_input_is_refused(session: Session, username: str, password: str, field: str) -> None:
+    with pytest.raises(accounts.AccountError) as info:
+        accounts.create_user(session, actor=SYSTEM, username=username, password=password)
+    assert info.value.field == field
+
+
+def test_scopes_are_checked(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    user, _ = make_user()
+    for role, scope in [("jurisdiction_admin", ""), ("jurisdiction_admin", "110000"), ("org_admin", "320000"),
+                        ("office_admin", "320000"), ("superuser", "")]:
+        with pytest.raises(accounts.AccountError):
+            accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+    accounts.grant(session, actor=SYSTEM, user=user, role="member", scope="org:5")
+    assert [(g.role, g.scope) for g in user.grants] == [("member", "org:5")]
+    assert accounts.revoke(session, actor=SYSTEM, user=user, role="member", scope="org:5")
+    assert user.grants == []
+
+
+def test_login_throttling_locks_after_repeated_failures(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user(username="wang")
+    for _ in range(5):
+        assert accounts.authenticate(session, username="wang", password="wrong", client="10.0.0.1").user is None
+    locked = accounts.authenticate(session, username="wang", password="correct horse battery staple",
+                                   client="10.0.0.2")
+    assert locked.user is None and locked.locked_until is not None
+    assert locked.locked_until > utcnow() + timedelta(minutes=10)
+
+
+def test_successful_login_clears_failures(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user(username="zhao")
+    for _ in range(3):
+        accounts.authenticate(session, username="zhao", password="wrong", client="c")
+    ok = accounts.authenticate(session, username="zhao", password="correct horse battery staple", client="c")
+    assert isinstance(ok.user, User)
+
+
+def test_tokens_shown_once_stored_hashed_and_revocable(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    user, actor = make_user()
+    row, secret = accounts.create_token(session, actor=actor, user=user, name="ci", scopes=["read"], days=30)
+    assert secret.startswith("yrd_") and secret not in row.token_hash and len(secret) > 40
+    resolved = accounts.actor_for_token(session, secret)
+    assert resolved is not None and resolved.user_id == user.id and resolved.token_scopes == frozenset({"read"})
+    assert accounts.actor_for_token(session, secret + "x") is None
+    accounts.revoke_token(session, actor=actor, token_id=row.id)
+    assert accounts.actor_for_token(session, secret) is None
+
+
+def test_expired_token_is_refused(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    user, actor = make_user()
+    row, secret = accounts.create_token(session, actor=actor, user=user, name="old", scopes=["read"], days=1)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    session.flush()
+    assert accounts.actor_for_token(session, secret) is None
+
+
+def test_bootstrap_creates_admin_only_once(session: Session) -> None:
+    from sqlalchemy import delete
+
+    from yrdhub.accounts.models import RoleGrant
+
+    session.execute(delete(RoleGrant))
+    session.execute(delete(User))
+    password = accounts.bootstrap_admin(session, actor=SYSTEM)
+    assert password and len(password) >= 16
+    admin = accounts.get_user(session, username="admin")
+    assert admin is not None and [g.role for g in admin.grants] == ["office_admin"]
+    assert accounts.bootstrap_admin(session, actor=SYSTEM) is None

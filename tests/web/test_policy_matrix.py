@@ -1,0 +1,175 @@
+"""Every write route of the API × every kind of actor → allowed or denied, as the policy says.
+
+The matrix must name every write route: adding a route without an entry here (or without a policy action)
+fails `test_every_write_route_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from yrdhub.accounts import service as accounts
+from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.policy import POLICY
+from yrdhub.regions import orgs
+from yrdhub.regions.orgs import OrgInput
+
+WRITE = {"POST", "PUT", "PATCH", "DELETE"}
+ACTORS = ["anonymous", "office_admin", "js_admin", "zj_admin", "js_statistician", "org_admin_own",
+          "org_admin_other", "member", "expert"]
+
+
+@dataclass
+class World:
+    org_a: int  # a Jiangsu organisation, administered by org_admin_own
+    org_b: int  # another Jiangsu organisation
+    org_c: int  # a Zhejiang organisation (org_admin_other's)
+    victim_token: int  # a token of a third user
+    victim: str
+
+
+def build_world(session: Session) -> World:
+    a = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵甲", type="enterprise", region="南京"))
+    b = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵乙", type="enterprise", region="苏州"))
+    c = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵丙", type="enterprise", region="杭州"))
+    victim = accounts.create_user(session, actor=SYSTEM, username="victim", password="victim-password-1")
+    token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim, name="v",
+                                     scopes=["read"])
+    return World(a.id, b.id, c.id, token.id, victim.username)
+
+
+def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
+    if who == "anonymous":
+        return {}
+    grants = {"office_admin": ("office_admin", ""), "js_admin": ("jurisdiction_admin", "320000"),
+              "zj_admin": ("jurisdiction_admin", "330000"), "js_statistician": ("statistician", "320000"),
+              "org_admin_own": ("org_admin", f"org:{world.org_a}"),
+              "org_admin_other": ("org_admin", f"org:{world.org_c}"), "member": ("member", f"org:{world.org_a}"),
+              "expert": ("expert", "")}
+    user = accounts.create_user(session, actor=SYSTEM, username=f"m_{who}", password="matrix-password-1")
+    role, scope = grants[who]
+    accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+    _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user, name="matrix",
+                                      scopes=["read", "write"])
+    return {"Authorization": f"Bearer {secret}"}
+
+
+Request = Callable[[TestClient, World, dict[str, str]], Any]
+SIGNED_IN = set(ACTORS) - {"anonymous"}
+
+# route -> (how to call it, who is allowed)
+MATRIX: dict[str, tuple[Request, set[str]]] = {
+    "PATCH /api/v1/regions/{code}": (
+        lambda c, w, h: c.patch("/api/v1/regions/320100", json={"name_en": "Nanking"}, headers=h),
+        {"office_admin"}),
+    "POST /api/v1/organisations": (
+        lambda c, w, h: c.post("/api/v1/organisations", json={"name": "新机构", "type": "lab", "region": "无锡"},
+                               headers=h),
+        {"office_admin", "js_admin"}),
+    "PATCH /api/v1/organisations/{org_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/organisations/{w.org_a}",
+                                json={"name": "矩阵甲（新）", "type": "enterprise", "region": "南京"}, headers=h),
+        {"office_admin", "js_admin", "org_admin_own"}),
+    "POST /api/v1/organisations/{org_id}/merge": (
+        lambda c, w, h: c.post(f"/api/v1/organisations/{w.org_b}/merge", json={"into": w.org_a}, headers=h),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/organisations/import": (
+        lambda c, w, h: c.post("/api/v1/organisations/import", headers=h, files={
+            "file": ("o.csv", io.BytesIO("名称,类型,地区\n导入机构,lab,南京\n".encode()), "text/csv")}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/tokens": (
+        lambda c, w, h: c.post("/api/v1/tokens", json={"name": "mine", "scopes": ["read"]}, headers=h),
+        SIGNED_IN),
+    "DELETE /api/v1/tokens/{token_id}": (
+        lambda c, w, h: c.delete(f"/api/v1/tokens/{w.victim_token}", headers=h),
+        {"office_admin"}),
+    "POST /api/v1/users": (
+        lambda c, w, h: c.post("/api/v1/users", json={"username": "newbie", "password": "newbie-password-1"},
+                               headers=h),
+        {"office_admin"}),
+    "POST /api/v1/users/{username}/grants": (
+        lambda c, w, h: c.post(f"/api/v1/users/{w.victim}/grants", json={"role": "expert"}, headers=h),
+        {"office_admin"}),
+    "DELETE /api/v1/users/{username}/grants": (
+        lambda c, w, h: c.delete(f"/api/v1/users/{w.victim}/grants", params={"role": "expert"}, headers=h),
+        {"office_admin"}),
+}
+
+
+def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
+    """Every write operation the API publishes (its OpenAPI document is the list clients see)."""
+    routes = {}
+    for path, operations in app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            if method.upper() in WRITE:
+                routes[f"{method.upper()} {path}"] = operation
+    return routes
+
+
+def test_no_write_route_hides_from_the_api_document(app: FastAPI) -> None:
+    hidden = []
+    routes = _all_routes(app)
+    assert sum(1 for r in routes if getattr(r, "path", "").startswith("/api/v1/organisations")) >= 4
+    for route in routes:
+        methods = (getattr(route, "methods", None) or set()) & WRITE
+        path = getattr(route, "path", "")
+        if methods and path.startswith("/api/") and not getattr(route, "include_in_schema", True):
+            hidden.append(path)
+    assert not hidden
+
+
+def _all_routes(app: FastAPI) -> list[Any]:
+    found: list[Any] = []
+    stack = list(app.routes)
+    while stack:
+        route = stack.pop()
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            stack.extend(original.routes)
+        else:
+            found.append(route)
+    return found
+
+
+def test_every_write_route_is_in_the_matrix(app: FastAPI) -> None:
+    routes = write_routes(app)
+    assert routes, "no write routes found"
+    missing = sorted(set(routes) - set(MATRIX))
+    assert not missing, f"write routes without a policy-matrix entry: {missing}"
+    stale = sorted(set(MATRIX) - set(routes))
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+    for key, operation in routes.items():
+        action = operation.get("x-policy-action")
+        assert action in POLICY, f"{key} declares no policy action known to accounts/policy.py ({action!r})"
+
+
+def test_policy_actions_appear_in_openapi(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    declared = {op.get("x-policy-action") for path in spec["paths"].values() for op in path.values()}
+    assert {"org.create", "org.merge", "token.revoke"} <= declared
+
+
+@pytest.mark.parametrize("who", ACTORS)
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_matrix(route: str, who: str, client: TestClient, session: Session) -> None:
+    world = build_world(session)
+    headers = bearer_for(session, who, world)
+    call, allowed = MATRIX[route]
+    response = call(client, world, headers)
+    if who in allowed:
+        assert 200 <= response.status_code < 300, (route, who, response.status_code, response.text)
+    elif route == "POST /api/v1/organisations/import" and who == "zj_admin":
+        # may import, but not a Jiangsu row: the row is refused, nothing is written
+        assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"]
+    else:
+        expected = 401 if who == "anonymous" else 403
+        assert response.status_code == expected, (route, who, response.status_code, response.text)
+        assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}
