@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from yrdhub.regions.models import ORG_TYPES
 
+MAX_ID = 2**63 - 1
+
 
 class RegionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -59,7 +61,7 @@ class OrgBase(BaseModel):
     address: str = Field("", max_length=500)
     name_en: str = Field("", max_length=300)
     aliases: list[str] = Field(default_factory=list, max_length=50)
-    parent_id: int | None = None
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class OrgCreate(OrgBase):
@@ -97,7 +99,7 @@ class OrgPage(BaseModel):
 class OrgMergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    into: int = Field(description="id of the organisation that absorbs this one")
+    into: int = Field(ge=1, le=MAX_ID, description="id of the organisation that absorbs this one")
 
 
 class ImportRowError(BaseModel):

@@ -13,7 +13,7 @@ from yrdhub.accounts.models import User
 from yrdhub.accounts.policy import PermissionDenied, authorize
 from yrdhub.accounts.schemas import GrantRequest, TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
 from yrdhub.web.api.common import policy
-from yrdhub.web.deps import ActorDep, CsrfApi, SessionDep
+from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
 from yrdhub.web.errors import ApiError
 
 router = APIRouter(tags=["accounts 账户"])
@@ -55,7 +55,7 @@ def create_token(body: TokenCreate, session: SessionDep, actor: ActorDep) -> Any
 
 @router.delete("/tokens/{token_id}", response_model=TokenRead, openapi_extra=policy("token.revoke"),
                dependencies=[CsrfApi])
-def revoke_token(token_id: int, session: SessionDep, actor: ActorDep) -> Any:
+def revoke_token(token_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
     try:
         row = accounts.revoke_token(session, actor=actor, token_id=token_id)
     except LookupError as exc:

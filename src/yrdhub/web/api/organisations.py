@@ -18,7 +18,7 @@ from yrdhub.regions.schemas import (
     OrgUpdate,
 )
 from yrdhub.web.api.common import ExportFormat, export, policy
-from yrdhub.web.deps import ActorDep, CsrfApi, SessionDep
+from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
 from yrdhub.web.errors import ApiError
 from yrdhub.web.i18n import split
 
@@ -61,7 +61,7 @@ def list_organisations(session: SessionDep, q: str = "", type: str = "", provinc
 
 
 @router.get("/organisations/{org_id}", response_model=OrgRead)
-def get_organisation(org_id: int, session: SessionDep) -> Any:
+def get_organisation(org_id: RowId, session: SessionDep) -> Any:
     org = orgs.get(session, org_id)
     if org is None:
         raise ApiError(404, "not_found", f"机构不存在 / no such organisation: {org_id}")
@@ -85,7 +85,7 @@ def create_organisation(body: OrgCreate, session: SessionDep, actor: ActorDep) -
 
 @router.patch("/organisations/{org_id}", response_model=OrgRead, openapi_extra=policy("org.update"),
               dependencies=[CsrfApi])
-def update_organisation(org_id: int, body: OrgUpdate, session: SessionDep, actor: ActorDep) -> Any:
+def update_organisation(org_id: RowId, body: OrgUpdate, session: SessionDep, actor: ActorDep) -> Any:
     try:
         org = orgs.update_org(session, actor=actor, org_id=org_id, data=_input(body))
     except LookupError as exc:
@@ -98,7 +98,7 @@ def update_organisation(org_id: int, body: OrgUpdate, session: SessionDep, actor
 
 @router.post("/organisations/{org_id}/merge", response_model=OrgRead, openapi_extra=policy("org.merge"),
              dependencies=[CsrfApi])
-def merge_organisation(org_id: int, body: OrgMergeRequest, session: SessionDep, actor: ActorDep) -> Any:
+def merge_organisation(org_id: RowId, body: OrgMergeRequest, session: SessionDep, actor: ActorDep) -> Any:
     try:
         target = orgs.merge(session, actor=actor, source_id=org_id, target_id=body.into)
     except LookupError as exc:

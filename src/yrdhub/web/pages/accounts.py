@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts import service as accounts
-from yrdhub.web.deps import ActorDep, CsrfForm, SessionDep, SettingsDep, session_user
+from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, session_user
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -78,7 +78,7 @@ def create_token(request: Request, session: SessionDep, actor: ActorDep, name: A
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfForm])
-def revoke_token(token_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def revoke_token(token_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     user = session_user(request, session)
     if user is None:
         return RedirectResponse("/login?next=/account", status_code=303)

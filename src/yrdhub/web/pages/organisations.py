@@ -11,7 +11,7 @@ from yrdhub.accounts.policy import can
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.regions.imports import import_organisations
-from yrdhub.web.deps import ActorDep, CsrfForm, SessionDep
+from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ async def import_upload(request: Request, session: SessionDep, actor: ActorDep,
 
 
 @router.get("/organisations/{org_id}")
-def org_detail(org_id: int, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def org_detail(org_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     org = orgs.get(session, org_id)
     if org is None:
         raise HTTPException(404)

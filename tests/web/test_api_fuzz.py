@@ -1,0 +1,31 @@
+"""Property-based fuzzing of the public read API from its own OpenAPI document (schemathesis + hypothesis)."""
+
+from __future__ import annotations
+
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+
+from yrdhub.web import errors
+
+KNOWN_CODES = set(errors.STATUS_CODES.values()) | {"bad_file", "bad_rows", "invalid_token", "csrf"}
+
+
+def test_read_api_never_fails(app: FastAPI) -> None:
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    reads = [op for op in operations if op.method.upper() == "GET"]
+    assert len(reads) >= 8
+
+    for operation in reads:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def check(case: schemathesis.Case) -> None:
+            response = case.call()
+            assert response.status_code < 500, (case.path, case.query, response.text)
+            if response.status_code >= 400:
+                error = response.json()["error"]
+                assert {"code", "message", "message_en", "fields"} <= set(error)
+                assert error["code"] in KNOWN_CODES
+
+        check()
