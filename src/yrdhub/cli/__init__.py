@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from yrdhub.cli import core
+from yrdhub.cli import indicators as _indicators
 
 app = typer.Typer(
     no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 / YRD S&T Innovation Community platform"
 )
 core.register(app)
+app.add_typer(_indicators.app, name="indicators")
