@@ -42,7 +42,7 @@ def panel_rows(shared: Path) -> list[dict[str, str]]:
             code, unit, publication = PANEL[row["indicator"]]
             value = round(float(row["value"]), 4)
             rows.append(dict(region_code=PROVINCES[row["province"]], indicator=code, year=row["year"],
-                             value=f"{value:g}", unit=unit, source=f"{publication}; {TECHME}"))
+                             value=repr(value), unit=unit, source=f"{publication}; {TECHME}"))
     return rows
 
 

@@ -75,12 +75,14 @@ def _prepare(url: str) -> None:
     from yrdhub.accounts.actor import SYSTEM
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
+    from yrdhub.monitoring import service as monitoring
     from yrdhub.regions.loader import load_bundled
 
     upgrade(url)
     engine = make_engine(url)
     with transaction(session_factory(engine)) as session:
         load_bundled(session, actor=SYSTEM)
+        monitoring.load_bundled(session, actor=SYSTEM)
     engine.dispose()
 
 

@@ -8,9 +8,11 @@ from sqlalchemy import Engine
 
 from yrdhub import models  # noqa: F401
 from yrdhub.db import Base
+from yrdhub.migrate import include_object
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object, "compare_type": True})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []

@@ -1,6 +1,7 @@
 """Import every module's models so Base.metadata knows all tables (Alembic, tests)."""
 
 from yrdhub.accounts import models as accounts_models
+from yrdhub.monitoring import models as monitoring_models
 from yrdhub.regions import models as regions_models
 
-__all__ = ["accounts_models", "regions_models"]
+__all__ = ["accounts_models", "monitoring_models", "regions_models"]

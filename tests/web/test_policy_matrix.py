@@ -17,12 +17,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from yrdhub.accounts import service as accounts
-from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.actor import SYSTEM, Actor, Grant
 from yrdhub.accounts.policy import POLICY
+from yrdhub.monitoring import service as monitoring
+from yrdhub.monitoring.validation import Entry
 from yrdhub.regions import orgs
 from yrdhub.regions.orgs import OrgInput
 
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
+REASON = "按快报数填报"  # answers any rule that asks for a reason; the matrix tests permissions, not validation
+SYSTEM_JS = Actor(username="matrix-setup", grants=(Grant("jurisdiction_admin", "320000"),), via="system")
 ACTORS = ["anonymous", "office_admin", "js_admin", "zj_admin", "js_statistician", "org_admin_own",
           "org_admin_other", "member", "expert"]
 
@@ -34,6 +38,10 @@ class World:
     org_c: int  # a Zhejiang organisation (org_admin_other's)
     victim_token: int  # a token of a third user
     victim: str
+    draft: int  # Jiangsu monitoring submissions: a valid draft, a submitted one, an approved one
+    submitted: int
+    approved: int
+    values: dict[str, float]
 
 
 def build_world(session: Session) -> World:
@@ -43,7 +51,28 @@ def build_world(session: Session) -> World:
     victim = accounts.create_user(session, actor=SYSTEM, username="victim", password="victim-password-1")
     token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim, name="v",
                                      scopes=["read"])
-    return World(a.id, b.id, c.id, token.id, victim.username)
+    drafts = _monitoring(session)
+    return World(a.id, b.id, c.id, token.id, victim.username, *drafts)
+
+
+def _monitoring(session: Session) -> tuple[int, int, int, dict[str, float]]:
+    framework = monitoring.get_framework(session, "yrd-monitoring")
+    assert framework is not None
+    last = monitoring.accepted_values(session, framework)[("320000", 2023)]
+    ids = []
+    for period, steps in ((2024, ()), (2025, ("submit",)), (2026, ("submit", "approve"))):
+        values = {k: v * 1.05 ** (period - 2023) for k, v in last.items()}  # on trend
+        values["rd_intensity_published"] = values["rd_expenditure"] / values["gdp"] * 100
+        sub = monitoring.open_submission(session, actor=SYSTEM_JS, framework=framework, region="320000",
+                                         period=period)
+        monitoring.set_values(session, actor=SYSTEM_JS, submission=sub,
+                              entries={k: Entry(v, REASON) for k, v in values.items()})
+        for step in steps:
+            getattr(monitoring, step)(session, actor=SYSTEM_JS, submission=sub)
+        ids.append(sub.id)
+        if period == 2024:
+            draft_values = values
+    return ids[0], ids[1], ids[2], draft_values
 
 
 def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
@@ -101,7 +130,39 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "DELETE /api/v1/users/{username}/grants": (
         lambda c, w, h: c.delete(f"/api/v1/users/{w.victim}/grants", params={"role": "expert"}, headers=h),
         {"office_admin"}),
+    "POST /api/v1/monitoring/submissions": (
+        lambda c, w, h: c.post("/api/v1/monitoring/submissions", json={"region": "320000", "period": 2027},
+                               headers=h),
+        {"js_admin", "js_statistician"}),
+    "PUT /api/v1/monitoring/submissions/{submission_id}/values": (
+        lambda c, w, h: c.put(f"/api/v1/monitoring/submissions/{w.draft}/values", headers=h,
+                              json={"values": {k: {"value": v, "reason": REASON} for k, v in w.values.items()}}),
+        {"js_admin", "js_statistician"}),
+    "POST /api/v1/monitoring/submissions/{submission_id}/upload": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.draft}/upload", headers=h, files={
+            "file": ("t.csv", io.BytesIO(("代码 code,数值 value,说明 reason\n" + "".join(
+                f"{k},{v},{REASON}\n" for k, v in w.values.items())).encode()), "text/csv")}),
+        {"js_admin", "js_statistician"}),
+    "POST /api/v1/monitoring/submissions/{submission_id}/submit": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.draft}/submit", headers=h),
+        {"js_admin", "js_statistician"}),
+    "POST /api/v1/monitoring/submissions/{submission_id}/approve": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.submitted}/approve", json={}, headers=h),
+        {"js_admin"}),
+    "POST /api/v1/monitoring/submissions/{submission_id}/accept": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.approved}/accept", json={}, headers=h),
+        {"office_admin"}),
+    "POST /api/v1/monitoring/submissions/{submission_id}/return": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.submitted}/return", json={"reason": "请核对"},
+                               headers=h),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/monitoring/evaluations": (
+        lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
+        {"office_admin"}),
 }
+# Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
+HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
+                                                           "POST /api/v1/monitoring/submissions/"))}
 
 
 def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
@@ -173,6 +234,10 @@ def test_matrix(route: str, who: str, client: TestClient, session: Session) -> N
     elif route == "POST /api/v1/organisations/import" and who == "zj_admin":
         # may import, but not a Jiangsu row: the row is refused, nothing is written
         assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"]
+    elif route in HIDDEN_DRAFT_ROUTES and not (route.endswith("/accept") and who == "office_admin"):
+        assert response.status_code == 404 or response.status_code == 403, (route, who, response.status_code)
+        if response.status_code == 404:
+            assert response.json()["error"]["code"] == "not_found"
     else:
         expected = 401 if who == "anonymous" else 403
         assert response.status_code == expected, (route, who, response.status_code, response.text)

@@ -119,3 +119,8 @@ def test_logout(client: TestClient, make_user) -> None:  # type: ignore[no-untyp
     token = login(client, "bye")
     client.post("/logout", data={"csrf_token": token})
     assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_nul_characters_are_refused(client: TestClient) -> None:
+    response = client.get("/api/v1/organisations?q=%00")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"

@@ -42,6 +42,11 @@ def _province_admin(actor: Actor, t: Target) -> bool:
     return t.other_province is None or t.other_province in actor.provinces("jurisdiction_admin")
 
 
+def _in_province(*roles: str) -> Rule:
+    """An actor holding one of `roles` scoped to the target's province."""
+    return lambda actor, t: t.province is not None and t.province in actor.provinces(*roles)
+
+
 def _some_province_admin(actor: Actor, _t: Target) -> bool:
     """For whole-file actions; each row is then checked against its own province."""
     return bool(actor.provinces("jurisdiction_admin"))
@@ -71,10 +76,19 @@ POLICY: dict[str, Rule] = {
     "user.update": _any(_office, _self),
     "token.create": _self,
     "token.revoke": _any(_office, _self),
+    # monitoring: a jurisdiction's statisticians enter and submit, its admin approves, the joint office accepts
+    "monitoring.framework": _office,
+    "monitoring.edit": _in_province("statistician", "jurisdiction_admin"),
+    "monitoring.submit": _in_province("statistician", "jurisdiction_admin"),
+    "monitoring.approve": _in_province("jurisdiction_admin"),
+    "monitoring.accept": _office,
+    "monitoring.evaluate": _office,
+    "monitoring.return": _any(_office, _in_province("jurisdiction_admin")),
+    "monitoring.read_draft": _any(_office, _in_province("statistician", "jurisdiction_admin")),
 }
 
 # Actions that only read; everything else needs a token's "write" scope.
-READ_ACTIONS: frozenset[str] = frozenset()
+READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft"})
 
 
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:

@@ -6,9 +6,11 @@ import typer
 
 from yrdhub.cli import core
 from yrdhub.cli import indicators as _indicators
+from yrdhub.cli import monitoring as _monitoring
 
 app = typer.Typer(
     no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 / YRD S&T Innovation Community platform"
 )
 core.register(app)
 app.add_typer(_indicators.app, name="indicators")
+app.add_typer(_monitoring.app, name="monitoring")

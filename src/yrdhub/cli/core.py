@@ -91,12 +91,28 @@ def _redact(url: str) -> str:
 @data_app.command("load")
 def data_load() -> None:
     """载入内置数据（地区、边界、官方统计；可重复执行）Load the bundled data (idempotent)."""
+    from yrdhub.monitoring import service as monitoring
     from yrdhub.regions.loader import load_bundled
 
     with unit_of_work() as session:
         report = load_bundled(session, actor=operator())
+        submissions = monitoring.load_bundled(session, actor=operator())
+        evaluated = _default_evaluation(session)
     console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
-                  f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}")
+                  f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}; "
+                  f"监测数据 monitoring submissions: +{submissions}"
+                  + (f"; 评估 evaluation #{evaluated}" if evaluated else ""))
+
+
+def _default_evaluation(session: Session) -> int | None:
+    """A first evaluation of the bundled framework, so a new platform shows results on its first start."""
+    from yrdhub.monitoring import evaluations
+    from yrdhub.monitoring import service as monitoring
+
+    framework = monitoring.get_framework(session, "yrd-monitoring")
+    if framework is None or evaluations.latest(session, framework) is not None:
+        return None
+    return evaluations.run(session, actor=operator(), framework=framework).id
 
 
 @users_app.command("create")

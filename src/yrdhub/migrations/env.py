@@ -9,6 +9,7 @@ from alembic import context
 from yrdhub import models  # noqa: F401  (registers every table on Base.metadata)
 from yrdhub.config import get_settings
 from yrdhub.db import Base, UTCDateTime, make_engine
+from yrdhub.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -42,7 +43,8 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> Any:
 
 def _run(connection: object) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,  # type: ignore[arg-type]
-                      render_as_batch=True, compare_type=True, render_item=_render_item)
+                      render_as_batch=True, compare_type=True, render_item=_render_item,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from yrdhub.regions.models import ORG_TYPES
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # INTEGER primary keys (32-bit on PostgreSQL)
 
 
 class RegionRead(BaseModel):

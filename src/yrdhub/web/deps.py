@@ -34,8 +34,8 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-# Database ids fit a signed 64-bit integer; anything larger is a 422, not a driver overflow.
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# Database ids are INTEGER (32-bit on PostgreSQL); anything larger is a 422, not a driver overflow.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 

@@ -6,7 +6,9 @@ from collections.abc import Awaitable, Callable
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+
+from yrdhub.web.errors import body
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -19,6 +21,9 @@ class SecurityHeaders(BaseHTTPMiddleware):
         self.hsts = hsts
 
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        if _has_nul(request):  # PostgreSQL text cannot hold NUL; no legitimate request carries one
+            return JSONResponse(body("bad_request", "请求含非法字符（NUL）/ the request contains a NUL character"),
+                                status_code=400)
         # zh-CN first: English only when asked for (the switch sets a cookie), whatever the browser's default.
         lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
         request.state.lang = "en" if lang == "en" else "zh"
@@ -36,3 +41,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
         if "lang" in request.query_params and request.query_params["lang"] in ("zh", "en"):
             response.set_cookie("lang", request.query_params["lang"], max_age=365 * 86400, samesite="lax")
         return response
+
+
+def _has_nul(request: Request) -> bool:
+    raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
+    return b"%00" in raw or b"\x00" in raw or "\x00" in request.url.path

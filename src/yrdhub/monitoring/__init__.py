@@ -1,0 +1,1 @@
+"""Monitoring: the indicator system, data submission and approval, evaluations, targets and plan tasks."""

@@ -1,0 +1,151 @@
+"""Framework specs: data elements (submitted), indicators (formulas over elements), dimensions, methods."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+BUNDLED = importlib.resources.files("yrdhub") / "data" / "monitoring"
+
+
+class FrameworkError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Consistency:
+    numerator: str
+    denominator: str
+    factor: float
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Element:
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    min: float | None = None
+    max: float | None = None
+    max_yoy_pct: float | None = None
+    required: bool = True
+    consistent_with: Consistency | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    numerator: str
+    denominator: str | None
+    factor: float
+    direction: int
+    weight: float
+    dimension: str
+    definition: str = ""
+
+    def compute(self, values: dict[str, float]) -> float | None:
+        top = values.get(self.numerator)
+        if top is None:
+            return None
+        if self.denominator is None:
+            return top * self.factor
+        bottom = values.get(self.denominator)
+        if not bottom:
+            return None
+        return top / bottom * self.factor
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    name: str
+    name_en: str
+    weight: float
+    note: str = ""
+    note_en: str = ""
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str
+    version: int
+    name: str
+    name_en: str
+    base_year: int
+    periods: tuple[int, int]
+    elements: tuple[Element, ...]
+    dimensions: tuple[Dimension, ...]
+    methods: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for d in self.dimensions for i in d.indicators)
+
+    def element(self, code: str) -> Element:
+        for e in self.elements:
+            if e.code == code:
+                return e
+        raise KeyError(code)
+
+
+def parse(raw: dict[str, Any]) -> Spec:
+    """Build and check a spec; every problem is named."""
+    problems: list[str] = []
+    elements = []
+    for item in raw.get("data_elements", []):
+        cw = item.get("consistent_with")
+        elements.append(Element(
+            code=item["code"], name=item["name"], name_en=item.get("name_en", ""), unit=item.get("unit", ""),
+            min=item.get("min"), max=item.get("max"), max_yoy_pct=item.get("max_yoy_pct"),
+            required=bool(item.get("required", True)),
+            consistent_with=Consistency(cw["numerator"], cw["denominator"], float(cw.get("factor", 1)),
+                                        float(cw.get("tolerance", 0))) if cw else None))
+    codes = [e.code for e in elements]
+    if len(codes) != len(set(codes)):
+        problems.append("数据项代码重复 / duplicate data element codes")
+    known = set(codes)
+    dimensions = []
+    for d in raw.get("dimensions", []):
+        indicators = []
+        for i in d.get("indicators", []):
+            for ref in (i.get("numerator"), i.get("denominator")):
+                if ref is not None and ref not in known:
+                    problems.append(f"指标 {i['code']} 引用了未知数据项 {ref} / unknown data element {ref}")
+            if i.get("direction", 1) not in (1, -1):
+                problems.append(f"指标 {i['code']} 的方向须为 1 或 -1 / direction must be 1 or -1")
+            indicators.append(Indicator(
+                code=i["code"], name=i["name"], name_en=i.get("name_en", ""), unit=i.get("unit", ""),
+                numerator=i["numerator"], denominator=i.get("denominator"), factor=float(i.get("factor", 1)),
+                direction=int(i.get("direction", 1)), weight=float(i.get("weight", 1)), dimension=d["code"],
+                definition=i.get("definition", "")))
+        dimensions.append(Dimension(code=d["code"], name=d["name"], name_en=d.get("name_en", ""),
+                                    weight=float(d.get("weight", 1)), note=d.get("note", ""),
+                                    note_en=d.get("note_en", ""), indicators=tuple(indicators)))
+    for e in elements:
+        if e.consistent_with and {e.consistent_with.numerator, e.consistent_with.denominator} - known:
+            problems.append(f"数据项 {e.code} 的一致性规则引用了未知数据项 / "
+                            "consistency rule refers to unknown elements")
+    if problems:
+        raise FrameworkError("; ".join(problems))
+    start, end = raw.get("periods", [2011, 2023])
+    return Spec(code=raw["code"], version=int(raw["version"]), name=raw["name"], name_en=raw.get("name_en", ""),
+                base_year=int(raw.get("base_year", start)), periods=(int(start), int(end)),
+                elements=tuple(elements), dimensions=tuple(dimensions), methods=raw.get("methods", {}))
+
+
+def spec_hash(raw: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def bundled_raw(name: str = "yrd_framework_v1.yaml") -> dict[str, Any]:
+    return dict(yaml.safe_load((BUNDLED / name).read_text(encoding="utf-8")))

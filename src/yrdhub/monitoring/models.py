@@ -1,0 +1,83 @@
+"""Monitoring tables: framework versions, submissions (one per jurisdiction, period and version), values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from yrdhub.db import Base, utcnow
+
+STATUSES = ("draft", "submitted", "approved", "accepted", "returned")
+
+
+class Framework(Base):
+    """A published framework version: its data elements, indicators (formulas), weights and methods, pinned."""
+
+    __tablename__ = "mon_framework"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    spec: Mapped[dict[str, Any]]
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    """One jurisdiction's data for one period. Accepted submissions are locked; a correction is a new version."""
+
+    __tablename__ = "mon_submission"
+    __table_args__ = (UniqueConstraint("framework_id", "region_code", "period", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("mon_framework.id"), index=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    period: Mapped[int]
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a correction (version > 1) was opened
+    comments: Mapped[list[Any]] = mapped_column(default=list)  # [{at, by, action, text}]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+
+    values: Mapped[list[DataValue]] = relationship(back_populates="submission", cascade="all, delete-orphan",
+                                                   order_by="DataValue.element")
+
+
+class DataValue(Base):
+    __tablename__ = "mon_value"
+    __table_args__ = (UniqueConstraint("submission_id", "element"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("mon_submission.id", ondelete="CASCADE"), index=True)
+    element: Mapped[str] = mapped_column(String(64), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text, default="")  # required when a validation rule asks for one
+    source: Mapped[str] = mapped_column(Text, default="")
+
+    submission: Mapped[Submission] = relationship(back_populates="values")
+
+
+class EvaluationRun(Base):
+    """One evaluation: its method, a frozen copy of its inputs with their hash, and its results."""
+
+    __tablename__ = "mon_evaluation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("mon_framework.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    method: Mapped[dict[str, Any]]
+    inputs: Mapped[str] = mapped_column(Text)  # exact JSON of the indicator table the run used
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    results: Mapped[dict[str, Any]]
+    results_hash: Mapped[str] = mapped_column(String(64))

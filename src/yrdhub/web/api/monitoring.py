@@ -1,0 +1,263 @@
+"""/api/v1/monitoring — frameworks, accepted values and indicators, and the submission cycle."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import select
+
+from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring.models import Framework, Submission
+from yrdhub.monitoring.schemas import (
+    CommentIn,
+    CompletenessRead,
+    FrameworkDetail,
+    FrameworkRead,
+    ReturnIn,
+    SubmissionOpen,
+    SubmissionRead,
+    ValuesIn,
+)
+from yrdhub.monitoring.validation import Entry
+from yrdhub.web.api.common import ExportFormat, export, policy
+from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
+from yrdhub.web.errors import ApiError, body
+from yrdhub.web.i18n import split
+
+Version = Annotated[int | None, Query(ge=1, le=10_000)]
+router = APIRouter(prefix="/monitoring", tags=["monitoring 监测评估"])
+
+
+def _framework(session: SessionDep, code: str, version: int | None = None) -> Framework:
+    framework = service.get_framework(session, code, version)
+    if framework is None:
+        raise ApiError(404, "not_found", f"指标体系不存在 / no such framework: {code}")
+    return framework
+
+
+def _submission(session: SessionDep, actor: Actor, submission_id: int) -> Submission:
+    submission = service.get_submission(session, submission_id)
+    if submission is None or not service.can_read(actor, submission):
+        raise ApiError(404, "not_found", f"填报记录不存在 / no such submission: {submission_id}")
+    return submission
+
+
+def _refused(exc: service.MonitoringError) -> ApiError:
+    return ApiError(409, "conflict", str(exc))
+
+
+def _problems(exc: service.ValidationFailed) -> JSONResponse:
+    fields: dict[str, str] = {}
+    for p in exc.problems:
+        fields[p.element] = f"{fields[p.element]}；{p.message}" if p.element in fields else p.message
+    return JSONResponse(body("validation_error", "数据未通过校验，未保存 / values failed validation; nothing saved",
+                             fields), status_code=422)
+
+
+@router.get("/frameworks", response_model=list[FrameworkRead])
+def frameworks(session: SessionDep) -> Any:
+    return list(session.execute(select(Framework).order_by(Framework.code, Framework.version)).scalars())
+
+
+@router.get("/frameworks/{code}/{version}", response_model=FrameworkDetail)
+def framework_detail(code: str, version: Annotated[int, Path(ge=1, le=10_000)], session: SessionDep) -> Any:
+    return _framework(session, code, version)
+
+
+@router.get("/values")
+def values(session: SessionDep, framework: str = "yrd-monitoring", version: Version = None,
+           region: str | None = None, format: ExportFormat = "json") -> Any:
+    """Accepted data-element values (the latest accepted version of each jurisdiction and period)."""
+    fw = _framework(session, framework, version)
+    rows = [{"region_code": r, "period": p, "element": e, "value": v}
+            for (r, p), vals in sorted(service.accepted_values(session, fw).items()) for e, v in sorted(vals.items())
+            if region is None or r == region]
+    if format != "json":
+        fields = ["region_code", "period", "element", "value"]
+        return export(format, "monitoring_values", fields, ([row[f] for f in fields] for row in rows))
+    return rows
+
+
+@router.get("/indicators")
+def indicators(session: SessionDep, framework: str = "yrd-monitoring", version: Version = None,
+               region: str | None = None, format: ExportFormat = "json") -> Any:
+    """Indicators computed from accepted values by the framework's formulas."""
+    fw = _framework(session, framework, version)
+    rows = [r for r in service.indicator_values(session, fw) if region is None or r["region_code"] == region]
+    if format != "json":
+        fields = ["region_code", "period", "dimension", "indicator", "value", "unit"]
+        return export(format, "monitoring_indicators", fields, ([row[f] for f in fields] for row in rows))
+    return rows
+
+
+@router.get("/evaluations/{ref}")
+def evaluation(ref: Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")], session: SessionDep) -> Any:
+    """An evaluation: method, input hash and results (index over time, ranks with intervals, contributions)."""
+    row = evaluations.get(session, ref)
+    if row is None:
+        raise ApiError(404, "not_found", f"评估不存在 / no such evaluation: {ref}")
+    return {"id": row.id, "framework_id": row.framework_id, "created_at": row.created_at, "created_by": row.created_by,
+            "method": row.method, "inputs_hash": row.inputs_hash, "results_hash": row.results_hash,
+            "results": row.results}
+
+
+@router.get("/evaluations/{ref}/verify")
+def verify_evaluation(ref: Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")], session: SessionDep) -> Any:
+    """Recompute the evaluation from its frozen inputs and compare with what was stored."""
+    row = evaluations.get(session, ref)
+    if row is None:
+        raise ApiError(404, "not_found", f"评估不存在 / no such evaluation: {ref}")
+    result = evaluations.verify(session, row)
+    zh, en = split(result.message)
+    return {"id": row.id, "ok": result.ok, "inputs_ok": result.inputs_ok, "results_ok": result.results_ok,
+            "current_data_same": result.current_data_same, "message": zh, "message_en": en}
+
+
+@router.post("/evaluations", status_code=201, openapi_extra=policy("monitoring.evaluate"), dependencies=[CsrfApi])
+def run_evaluation(session: SessionDep, actor: ActorDep, framework: str = "yrd-monitoring") -> Any:
+    row = evaluations.run(session, actor=actor, framework=_framework(session, framework))
+    session.commit()
+    return {"id": row.id, "inputs_hash": row.inputs_hash, "results_hash": row.results_hash}
+
+
+@router.get("/completeness", response_model=list[CompletenessRead])
+def completeness(session: SessionDep, actor: ActorDep, framework: str = "yrd-monitoring",
+                 periods: Annotated[list[Annotated[int, Query(ge=1900, le=2200)]] | None, Query()] = None) -> Any:
+    if actor.user_id is None:
+        raise PermissionDenied("monitoring.completeness", actor)
+    fw = _framework(session, framework)
+    end = service.spec_of(fw).periods[1]
+    return service.completeness(session, fw, periods or [end - 1, end, end + 1])
+
+
+@router.get("/submissions", response_model=list[SubmissionRead])
+def submissions(session: SessionDep, actor: ActorDep, framework: str = "yrd-monitoring",
+                region: str | None = None, period: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+                status: str | None = None) -> Any:
+    return service.list_submissions(session, actor=actor, framework=_framework(session, framework), region=region,
+                                    period=period, status=status)
+
+
+@router.get("/submissions/{submission_id}", response_model=SubmissionRead)
+def submission(submission_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
+    return _submission(session, actor, submission_id)
+
+
+@router.get("/submissions/{submission_id}/template")
+def template(submission_id: RowId, session: SessionDep, actor: ActorDep,
+             format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx") -> Response:
+    """The data-entry template, pre-filled with last year's accepted values and this draft's values."""
+    sub = _submission(session, actor, submission_id)
+    framework = session.get(Framework, sub.framework_id)
+    assert framework is not None
+    spec = service.spec_of(framework)
+    previous = service.previous_values(session, framework, sub.region_code, sub.period)
+    current = {v.element: (v.value, v.reason) for v in sub.values}
+    name = f"{framework.code}-v{framework.version}-{sub.region_code}-{sub.period}"
+    if format == "csv":
+        return Response(templates.csv_text(spec, previous, current), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return Response(templates.xlsx(spec, sub.region_code, sub.period, previous, current),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+@router.post("/submissions", response_model=SubmissionRead, status_code=201, openapi_extra=policy("monitoring.edit"),
+             dependencies=[CsrfApi])
+def open_submission(body_in: SubmissionOpen, session: SessionDep, actor: ActorDep) -> Any:
+    fw = _framework(session, body_in.framework, body_in.version)
+    try:
+        sub = service.open_submission(session, actor=actor, framework=fw, region=body_in.region,
+                                      period=body_in.period, reason=body_in.reason)
+    except service.MonitoringError as exc:
+        raise _refused(exc) from exc
+    session.commit()
+    return sub
+
+
+@router.put("/submissions/{submission_id}/values", response_model=SubmissionRead,
+            openapi_extra=policy("monitoring.edit"), dependencies=[CsrfApi])
+def put_values(submission_id: RowId, body_in: ValuesIn, session: SessionDep, actor: ActorDep) -> Any:
+    sub = _submission(session, actor, submission_id)
+    entries = {k: Entry(v.value, v.reason) for k, v in body_in.values.items()}
+    try:
+        service.set_values(session, actor=actor, submission=sub, entries=entries)
+    except service.ValidationFailed as exc:
+        return _problems(exc)
+    except service.MonitoringError as exc:
+        raise _refused(exc) from exc
+    session.commit()
+    return sub
+
+
+@router.post("/submissions/{submission_id}/upload", response_model=SubmissionRead,
+             openapi_extra=policy("monitoring.edit"), dependencies=[CsrfApi])
+async def upload(submission_id: RowId, session: SessionDep, actor: ActorDep,
+                 file: Annotated[UploadFile, File()]) -> Any:
+    sub = _submission(session, actor, submission_id)
+    data = await file.read(10 * 1024 * 1024 + 1)
+    try:
+        report = templates.upload(session, actor=actor, submission=sub, data=data,
+                                  filename=file.filename or "upload.xlsx")
+    except service.MonitoringError as exc:
+        raise _refused(exc) from exc
+    if report.file_error:
+        raise ApiError(422, "bad_file", report.file_error)
+    if not report.saved:
+        session.rollback()
+        count = len(report.errors)
+        payload = body("bad_rows", f"{count} 处有误，未保存 / {count} problems, nothing saved")
+        payload["error"]["rows"] = [{"line": e.line, "column": e.column, "field": e.element,
+                                     "message": split(e.message)[0], "message_en": split(e.message)[1]}
+                                    for e in report.errors]
+        return JSONResponse(payload, status_code=422)
+    session.commit()
+    return sub
+
+
+def _step(session: SessionDep, actor: Actor, submission_id: int, step: str, text: str = "") -> Submission:
+    sub = _submission(session, actor, submission_id)
+    try:
+        if step == "submit":
+            service.submit(session, actor=actor, submission=sub)
+        elif step == "approve":
+            service.approve(session, actor=actor, submission=sub, comment=text)
+        elif step == "accept":
+            service.accept(session, actor=actor, submission=sub, comment=text)
+        else:
+            service.return_for_correction(session, actor=actor, submission=sub, reason=text)
+    except service.MonitoringError as exc:
+        raise _refused(exc) from exc
+    session.commit()
+    return sub
+
+
+@router.post("/submissions/{submission_id}/submit", response_model=SubmissionRead,
+             openapi_extra=policy("monitoring.submit"), dependencies=[CsrfApi])
+def submit(submission_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
+    try:
+        return _step(session, actor, submission_id, "submit")
+    except service.ValidationFailed as exc:
+        return _problems(exc)
+
+
+@router.post("/submissions/{submission_id}/approve", response_model=SubmissionRead,
+             openapi_extra=policy("monitoring.approve"), dependencies=[CsrfApi])
+def approve(submission_id: RowId, body_in: CommentIn, session: SessionDep, actor: ActorDep) -> Any:
+    return _step(session, actor, submission_id, "approve", body_in.comment)
+
+
+@router.post("/submissions/{submission_id}/accept", response_model=SubmissionRead,
+             openapi_extra=policy("monitoring.accept"), dependencies=[CsrfApi])
+def accept(submission_id: RowId, body_in: CommentIn, session: SessionDep, actor: ActorDep) -> Any:
+    return _step(session, actor, submission_id, "accept", body_in.comment)
+
+
+@router.post("/submissions/{submission_id}/return", response_model=SubmissionRead,
+             openapi_extra=policy("monitoring.return"), dependencies=[CsrfApi])
+def return_(submission_id: RowId, body_in: ReturnIn, session: SessionDep, actor: ActorDep) -> Any:
+    return _step(session, actor, submission_id, "return", body_in.reason)

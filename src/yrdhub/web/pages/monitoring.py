@@ -1,0 +1,200 @@
+"""Monitoring pages: the public dashboard (accepted data only) and the data-submission workspace."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from yrdhub.accounts.policy import Target, can
+from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring.models import Framework, Submission
+from yrdhub.monitoring.targets import plan_targets
+from yrdhub.monitoring.validation import Entry
+from yrdhub.regions import service as regions
+from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
+from yrdhub.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _framework(session: SessionDep) -> Framework:
+    framework = service.get_framework(session, "yrd-monitoring")
+    if framework is None:
+        raise HTTPException(404)
+    return framework
+
+
+def _names(session: SessionDep) -> dict[str, Any]:
+    return {code: regions.get(session, code) for code in service.PROVINCES}
+
+
+@router.get("/monitoring")
+def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    framework = _framework(session)
+    spec = service.spec_of(framework)
+    rows = service.indicator_values(session, framework)
+    names = _names(session)
+    data: dict[str, Any] = {
+        "indicators": [{"code": i.code, "name": i.name, "name_en": i.name_en, "unit": i.unit,
+                        "dimension": i.dimension} for i in spec.indicators],
+        "dimensions": [{"code": d.code, "name": d.name, "name_en": d.name_en} for d in spec.dimensions],
+        "provinces": {c: {"zh": r.short_name, "en": r.name_en, "name": r.name} for c, r in names.items() if r},
+        "values": [[r["region_code"], r["period"], r["indicator"], round(r["value"], 4)] for r in rows],
+    }
+    latest = max((r["period"] for r in rows), default=None)
+    table: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if r["period"] == latest:
+            table.setdefault(r["indicator"], {})[r["region_code"]] = r["value"]
+    run = evaluations.latest(session, framework)
+    evaluation = None
+    if run is not None:
+        last = run.method["last_year"]
+        data["evaluation"] = {"scores": [[r["uCode"], r["Time"], r["Index"]] + [r.get(d.code) for d in spec.dimensions]
+                                         for r in run.results["scores"]],
+                              "contributions": run.results["contributions"], "last_year": last}
+        ranks = {r["uCode"]: r for r in run.results["ranks"]}
+        latest_scores = {r["uCode"]: r for r in run.results["scores"] if r["Time"] == last}
+        evaluation = {"run": run, "last": last, "ranks": ranks, "scores": latest_scores,
+                      "sw": run.results["strengths_weaknesses"],
+                      "indicator_names": {i.code: (i.name, i.name_en) for i in spec.indicators}}
+    return render(request, "monitoring/dashboard.html", spec=spec, data=data, latest=latest, table=table,
+                  names=names, targets=plan_targets(session, framework), evaluation=evaluation)
+
+
+@router.get("/monitoring/data")
+def workspace(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    if actor.user_id is None:
+        return RedirectResponse("/login?next=/monitoring/data", status_code=303)
+    framework = _framework(session)
+    end = service.spec_of(framework).periods[1]
+    periods = list(range(end - 2, end + 3))
+    grid: dict[tuple[str, int], Any] = {(c.region_code, c.period): c
+                                        for c in service.completeness(session, framework, periods)}
+    own = [p for p in service.PROVINCES if can(actor, "monitoring.edit", Target(province=p))]
+    return render(request, "monitoring/workspace.html", periods=periods, grid=grid, names=_names(session),
+                  submissions=service.list_submissions(session, actor=actor, framework=framework)[:60],
+                  own=own, error=request.query_params.get("error"))
+
+
+@router.post("/monitoring/data/open", dependencies=[CsrfForm])
+def open_period(request: Request, session: SessionDep, actor: ActorDep, region: Annotated[str, Form()],
+                period: Annotated[int, Form()], reason: Annotated[str, Form()] = "") -> Response:
+    framework = _framework(session)
+    try:
+        sub = service.open_submission(session, actor=actor, framework=framework, region=region, period=period,
+                                      reason=reason)
+    except service.MonitoringError as exc:
+        return render(request, "error.html", status_code=409, status=409,
+                      error={"message": str(exc).split(" / ")[0], "message_en": str(exc).split(" / ")[-1],
+                             "fields": []})
+    session.commit()
+    return RedirectResponse(f"/monitoring/submissions/{sub.id}", status_code=303)
+
+
+def _submission(session: SessionDep, actor: ActorDep, submission_id: int) -> Submission:
+    sub = service.get_submission(session, submission_id)
+    if sub is None or not service.can_read(actor, sub):
+        raise HTTPException(404)
+    return sub
+
+
+def _page(request: Request, session: SessionDep, actor: ActorDep, sub: Submission, status_code: int = 200,
+          problems: dict[str, list[str]] | None = None, entered: dict[str, tuple[str, str]] | None = None,
+          upload_errors: list[Any] | None = None, file_error: str | None = None) -> Response:
+    framework = session.get(Framework, sub.framework_id)
+    assert framework is not None
+    spec = service.spec_of(framework)
+    target = Target(province=sub.region_code)
+    actions = {name: can(actor, f"monitoring.{name}", target) for name in
+               ("edit", "submit", "approve", "accept", "return")}
+    current = {v.element: (f"{v.value:g}", v.reason) for v in sub.values}
+    return render(request, "monitoring/submission.html", status_code=status_code, sub=sub, spec=spec,
+                  region=regions.get(session, sub.region_code), actions=actions,
+                  previous=service.previous_values(session, framework, sub.region_code, sub.period),
+                  current=entered or current, problems=problems or {}, upload_errors=upload_errors or [],
+                  file_error=file_error)
+
+
+@router.get("/monitoring/submissions/{submission_id}")
+def submission_page(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return _page(request, session, actor, _submission(session, actor, submission_id))
+
+
+@router.post("/monitoring/submissions/{submission_id}/values", dependencies=[CsrfForm])
+async def save_values(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    sub = _submission(session, actor, submission_id)
+    form = await request.form()
+    entered: dict[str, tuple[str, str]] = {}
+    entries: dict[str, Entry] = {}
+    problems: dict[str, list[str]] = {}
+    framework = session.get(Framework, sub.framework_id)
+    assert framework is not None
+    for element in service.spec_of(framework).elements:
+        raw = str(form.get(f"value__{element.code}", "")).strip()
+        reason = str(form.get(f"reason__{element.code}", "")).strip()
+        entered[element.code] = (raw, reason)
+        try:
+            entries[element.code] = Entry(float(raw.replace(",", "")) if raw else None, reason)
+        except ValueError:
+            problems.setdefault(element.code, []).append(f"不是数字 / not a number: {raw}")
+    if not problems:
+        try:
+            service.set_values(session, actor=actor, submission=sub, entries=entries)
+            session.commit()
+            return RedirectResponse(f"/monitoring/submissions/{sub.id}?saved=1", status_code=303)
+        except service.ValidationFailed as exc:
+            for p in exc.problems:
+                problems.setdefault(p.element, []).append(p.message)
+        except service.MonitoringError as exc:
+            problems["_"] = [str(exc)]
+    session.rollback()
+    return _page(request, session, actor, sub, status_code=422, problems=problems, entered=entered)
+
+
+@router.post("/monitoring/submissions/{submission_id}/upload", dependencies=[CsrfForm])
+async def upload(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
+                 file: Annotated[UploadFile, File()]) -> Response:
+    sub = _submission(session, actor, submission_id)
+    data = await file.read(10 * 1024 * 1024 + 1)
+    try:
+        report = templates.upload(session, actor=actor, submission=sub, data=data,
+                                  filename=file.filename or "upload.xlsx")
+    except service.MonitoringError as exc:
+        return _page(request, session, actor, sub, status_code=409, file_error=str(exc))
+    if report.saved:
+        session.commit()
+        return RedirectResponse(f"/monitoring/submissions/{sub.id}?saved=1", status_code=303)
+    session.rollback()
+    return _page(request, session, actor, sub, status_code=422, upload_errors=report.errors,
+                 file_error=report.file_error)
+
+
+@router.post("/monitoring/submissions/{submission_id}/{step}", dependencies=[CsrfForm])
+def step(submission_id: RowId, step: str, request: Request, session: SessionDep, actor: ActorDep,
+         comment: Annotated[str, Form()] = "") -> Response:
+    sub = _submission(session, actor, submission_id)
+    try:
+        if step == "submit":
+            service.submit(session, actor=actor, submission=sub)
+        elif step == "approve":
+            service.approve(session, actor=actor, submission=sub, comment=comment)
+        elif step == "accept":
+            service.accept(session, actor=actor, submission=sub, comment=comment)
+        elif step == "return":
+            service.return_for_correction(session, actor=actor, submission=sub, reason=comment)
+        else:
+            raise HTTPException(404)
+    except service.ValidationFailed as exc:
+        session.rollback()
+        problems: dict[str, list[str]] = {}
+        for p in exc.problems:
+            problems.setdefault(p.element, []).append(p.message)
+        return _page(request, session, actor, sub, status_code=422, problems=problems)
+    except service.MonitoringError as exc:
+        session.rollback()
+        return _page(request, session, actor, sub, status_code=409, problems={"_": [str(exc)]})
+    session.commit()
+    return RedirectResponse(f"/monitoring/submissions/{sub.id}", status_code=303)

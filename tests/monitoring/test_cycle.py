@@ -1,0 +1,184 @@
+"""The submission cycle: validation, statistician → jurisdiction admin → joint office, corrections, scopes."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from yrdhub.accounts import audit
+from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.monitoring import service, templates
+from yrdhub.monitoring.framework import FrameworkError, bundled_raw
+from yrdhub.monitoring.models import Framework
+from yrdhub.monitoring.validation import Entry
+
+
+@pytest.fixture
+def framework(session: Session) -> Framework:
+    fw = service.get_framework(session, "yrd-monitoring", 1)
+    assert fw is not None
+    return fw
+
+
+def entries_2024(session: Session, framework: Framework, region: str) -> dict[str, Entry]:
+    """Plausible 2024 values: the accepted 2023 values grown 3 %, intensity consistent with them."""
+    last = service.accepted_values(session, framework)[(region, 2023)]
+    out = {k: Entry(v * 1.03) for k, v in last.items()}
+    out["rd_intensity_published"] = Entry(out["rd_expenditure"].value / out["gdp"].value * 100)  # type: ignore[operator]
+    return out
+
+
+def test_bundled_values_are_accepted_and_traceable(session: Session, framework: Framework) -> None:
+    values = service.accepted_values(session, framework)
+    assert values[("310000", 2022)]["rd_expenditure"] == pytest.approx(1981.6)
+    assert values[("320000", 2021)]["rd_expenditure"] == pytest.approx(3438.6)
+    assert values[("310000", 2023)]["rd_intensity_published"] == pytest.approx(4.34)
+    rows = service.indicator_values(session, framework)
+    sh = {r["indicator"]: r["value"] for r in rows if r["region_code"] == "310000" and r["period"] == 2022}
+    assert sh["rd_intensity"] == pytest.approx(1981.6 / values[("310000", 2022)]["gdp"] * 100)
+    assert service.load_bundled(session, actor=SYSTEM) == 0  # idempotent
+
+
+def test_published_framework_cannot_change(session: Session) -> None:
+    raw = bundled_raw()
+    raw["dimensions"][0]["weight"] = 2
+    with pytest.raises(FrameworkError, match="immutable"):
+        service.ensure_framework(session, actor=SYSTEM, raw=raw)
+
+
+def test_full_cycle_with_return_and_correction(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "340000")
+    _, admin = make_user("jurisdiction_admin", "340000")
+    _, office = make_user("office_admin")
+    sub = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    assert sub.version == 1 and sub.status == "draft"
+    service.set_values(session, actor=stat, submission=sub, entries=entries_2024(session, framework, "340000"))
+    service.submit(session, actor=stat, submission=sub)
+    with pytest.raises(service.MonitoringError):  # under review: cannot be edited
+        service.set_values(session, actor=stat, submission=sub, entries={})
+    service.return_for_correction(session, actor=admin, submission=sub, reason="GDP 请按快报数更新")
+    assert sub.status == "returned" and sub.comments[-1]["text"] == "GDP 请按快报数更新"
+    service.submit(session, actor=stat, submission=sub)
+    service.approve(session, actor=admin, submission=sub)
+    with pytest.raises(PermissionDenied):  # only the office accepts
+        service.accept(session, actor=admin, submission=sub)
+    service.accept(session, actor=office, submission=sub)
+    assert ("340000", 2024) in service.accepted_values(session, framework)
+    with pytest.raises(service.MonitoringError, match="reason"):
+        service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    fix = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024,
+                                  reason="统计局修订")
+    assert fix.version == 2 and len(fix.values) == len(sub.values)
+    assert audit.verify(session).ok
+
+
+def test_another_jurisdiction_cannot_touch(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, ah_stat = make_user("statistician", "340000")
+    _, js_stat = make_user("statistician", "320000")
+    _, js_admin = make_user("jurisdiction_admin", "320000")
+    sub = service.open_submission(session, actor=ah_stat, framework=framework, region="340000", period=2024)
+    with pytest.raises(PermissionDenied):
+        service.open_submission(session, actor=js_stat, framework=framework, region="340000", period=2024)
+    with pytest.raises(PermissionDenied):
+        service.set_values(session, actor=js_stat, submission=sub, entries={})
+    service.set_values(session, actor=ah_stat, submission=sub, entries=entries_2024(session, framework, "340000"))
+    service.submit(session, actor=ah_stat, submission=sub)
+    with pytest.raises(PermissionDenied):
+        service.approve(session, actor=js_admin, submission=sub)
+    assert not service.can_read(js_stat, sub) and service.can_read(ah_stat, sub)
+
+
+def test_validation_names_every_cell(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "330000")
+    sub = service.open_submission(session, actor=stat, framework=framework, region="330000", period=2024)
+    entries = entries_2024(session, framework, "330000")
+    entries["gdp"] = Entry(-5.0)                                   # below the minimum
+    del entries["population"]                                      # required
+    entries["rd_expenditure"] = Entry(entries["rd_expenditure"].value * 2)  # type: ignore[operator]  # +106 %
+    with pytest.raises(service.ValidationFailed) as info:
+        service.set_values(session, actor=stat, submission=sub, entries=entries)
+    messages: dict[str, list[str]] = {}
+    for p in info.value.problems:
+        messages.setdefault(p.element, []).append(p.message)
+    assert {"gdp", "population", "rd_expenditure"} <= set(messages)
+    assert any("同比变化" in m for m in messages["rd_expenditure"])  # and far from its trend
+    assert any("下限" in m for m in messages["gdp"]) and any("必填" in m for m in messages["population"])
+    assert sub.values == []  # nothing saved
+    entries["gdp"], entries["population"] = entries_2024(session, framework, "330000")["gdp"], Entry(6700)
+    entries["rd_expenditure"] = Entry(entries["rd_expenditure"].value, reason="口径调整")
+    with pytest.raises(service.ValidationFailed) as info:  # intensity now disagrees with expenditure / GDP
+        service.set_values(session, actor=stat, submission=sub, entries=entries)
+    assert [p.element for p in info.value.problems] == ["rd_intensity_published"]
+
+
+def test_template_round_trip_reports_bad_rows(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "340000")
+    sub = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    spec = service.spec_of(framework)
+    previous = service.previous_values(session, framework, "340000", 2024)
+    book = load_workbook(io.BytesIO(templates.xlsx(spec, "340000", 2024, previous, {})))
+    sheet = book.active
+    assert sheet is not None
+    good = entries_2024(session, framework, "340000")
+    lines = {}
+    for row in sheet.iter_rows(min_row=2):
+        code = row[0].value
+        lines[code] = row[0].row
+        row[4].value = good[code].value if code in good else None  # type: ignore[index]
+    sheet.cell(row=lines["gdp"], column=5, value="abc")
+    sheet.cell(row=lines["population"], column=5).value = None
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
+    assert not report.saved and [(e.line, e.column) for e in report.errors] == [(lines["gdp"], "E")]
+    sheet.cell(row=lines["gdp"], column=5, value=good["gdp"].value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
+    assert not report.saved and [(e.line, e.element) for e in report.errors] == [(lines["population"], "population")]
+    assert sub.values == []
+    sheet.cell(row=lines["population"], column=5, value=good["population"].value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
+    assert report.saved and len(sub.values) == len(good)
+
+
+def test_completeness(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "310000")
+    service.open_submission(session, actor=stat, framework=framework, region="310000", period=2024)
+    rows = {(c.region_code, c.period): c for c in service.completeness(session, framework, [2023, 2024])}
+    assert rows[("310000", 2023)].accepted and rows[("310000", 2024)].status == "draft"
+    assert rows[("320000", 2024)].status is None
+
+
+def test_values_can_be_edited_repeatedly(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "310000")
+    sub = service.open_submission(session, actor=stat, framework=framework, region="310000", period=2024)
+    first = entries_2024(session, framework, "310000")
+    service.set_values(session, actor=stat, submission=sub, entries=first)
+    second = {k: Entry(e.value, "修订") for k, e in first.items() if k != "sci_papers"}  # optional element dropped
+    service.set_values(session, actor=stat, submission=sub, entries=second)
+    assert {v.element for v in sub.values} == set(second) and all(v.reason == "修订" for v in sub.values)
+
+
+def test_plan_targets_measured_where_data_allow(session: Session, framework: Framework) -> None:
+    from yrdhub.monitoring.targets import plan_targets
+
+    targets = {t.code: t for t in plan_targets(session, framework)}
+    assert len(targets) == 6
+    intensity = targets["rd_intensity_pct"]
+    values = service.accepted_values(session, framework)
+    provinces = ("310000", "320000", "330000", "340000")
+    expected = (sum(values[(p, 2022)]["rd_expenditure"] for p in provinces)
+                / sum(values[(p, 2022)]["gdp"] for p in provinces) * 100)
+    assert dict(intensity.series)[2022] == pytest.approx(expected)
+    assert intensity.latest is not None and intensity.latest[0] == 2023 and intensity.reached  # YRD > 3 % in 2023
+    patents = targets["valid_invention_patents_per_10k_pop"]
+    assert patents.latest is not None and patents.projected_year is not None
+    for code in ("yrd_coauthored_intl_papers", "pct_applications", "cross_province_patent_transfers"):
+        assert targets[code].series == [] and targets[code].no_data_reason
