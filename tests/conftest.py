@@ -76,6 +76,7 @@ def _prepare(url: str) -> None:
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
     from yrdhub.monitoring import service as monitoring
+    from yrdhub.monitoring import tasks as plan_tasks
     from yrdhub.regions.loader import load_bundled
 
     upgrade(url)
@@ -83,6 +84,7 @@ def _prepare(url: str) -> None:
     with transaction(session_factory(engine)) as session:
         load_bundled(session, actor=SYSTEM)
         monitoring.load_bundled(session, actor=SYSTEM)
+        plan_tasks.load_bundled(session, actor=SYSTEM)
     engine.dispose()
 
 

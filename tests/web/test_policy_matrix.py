@@ -156,6 +156,10 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post(f"/api/v1/monitoring/submissions/{w.submitted}/return", json={"reason": "请核对"},
                                headers=h),
         {"office_admin", "js_admin"}),
+    "POST /api/v1/monitoring/tasks/{code}/updates": (
+        lambda c, w, h: c.post("/api/v1/monitoring/tasks/T02/updates", headers=h, json={
+            "region": "320000", "status": "in_progress", "progress": 40, "note": "紫金山实验室二期建设中"}),
+        {"office_admin", "js_admin"}),
     "POST /api/v1/monitoring/evaluations": (
         lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
         {"office_admin"}),

@@ -92,15 +92,17 @@ def _redact(url: str) -> str:
 def data_load() -> None:
     """载入内置数据（地区、边界、官方统计；可重复执行）Load the bundled data (idempotent)."""
     from yrdhub.monitoring import service as monitoring
+    from yrdhub.monitoring import tasks as plan_tasks
     from yrdhub.regions.loader import load_bundled
 
     with unit_of_work() as session:
         report = load_bundled(session, actor=operator())
         submissions = monitoring.load_bundled(session, actor=operator())
+        tasks = plan_tasks.load_bundled(session, actor=operator())
         evaluated = _default_evaluation(session)
     console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
                   f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}; "
-                  f"监测数据 monitoring submissions: +{submissions}"
+                  f"监测数据 monitoring submissions: +{submissions}; 规划任务 plan tasks: +{tasks}"
                   + (f"; 评估 evaluation #{evaluated}" if evaluated else ""))
 
 

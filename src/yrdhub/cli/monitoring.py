@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -56,3 +58,31 @@ def verify(run: str = typer.Argument("latest", help="评估编号或 latest / ru
         return
     err.print(f"[red]#{row.id}: {result.message}[/red]")
     raise typer.Exit(2)
+
+
+@app.command("report")
+def report(run: str = typer.Argument("latest", help="评估编号或 latest / run id or 'latest'"),
+           pdf: Path | None = typer.Option(None, "--pdf", help="写出 PDF / write the PDF here"),
+           html: Path | None = typer.Option(None, "--html", help="写出 HTML / write the HTML here")) -> None:
+    """生成评估报告（HTML、PDF）Generate the evaluation report."""
+    from yrdhub.publishing.charts import PublishingError
+    from yrdhub.publishing.report import evaluation_report
+
+    if pdf is None and html is None:
+        raise fail("请给出 --pdf 或 --html / give --pdf or --html")
+    with unit_of_work() as session:
+        row = evaluations.get(session, run)
+        if row is None:
+            raise fail(f"评估不存在 no such evaluation: {run}")
+        try:
+            with console.status("正在生成报告 rendering the report…"):
+                document = evaluation_report(session, row)
+                if html:
+                    html.write_text(document.html, encoding="utf-8")
+                if pdf:
+                    pdf.write_bytes(document.pdf())
+        except PublishingError as exc:
+            raise fail(str(exc)) from exc
+    for path in (html, pdf):
+        if path:
+            console.print(f"已写出 wrote {path} ({path.stat().st_size / 1024:.0f} KB)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
@@ -81,3 +81,43 @@ class EvaluationRun(Base):
     inputs_hash: Mapped[str] = mapped_column(String(64))
     results: Mapped[dict[str, Any]]
     results_hash: Mapped[str] = mapped_column(String(64))
+
+
+class PlanTask(Base):
+    """A task of the plan (督促检查), quoting the sentence that sets it."""
+
+    __tablename__ = "mon_plan_task"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    area: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    quote: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[list[Any]] = mapped_column(default=list)  # province codes or bodies
+    items: Mapped[list[Any]] = mapped_column(default=list)  # [{name, site}]
+    due: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16), default="unreported")
+    progress: Mapped[int] = mapped_column(default=0)  # per cent, from the latest update
+    updated_at: Mapped[datetime | None]
+
+    updates: Mapped[list[TaskUpdate]] = relationship(back_populates="task", order_by="TaskUpdate.id",
+                                                     cascade="all, delete-orphan")
+
+
+class TaskUpdate(Base):
+    """A status report on a task, with its evidence; the task's status is its latest update's."""
+
+    __tablename__ = "mon_task_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_code: Mapped[str] = mapped_column(ForeignKey("mon_plan_task.code"), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(6))  # the reporting jurisdiction (None: the office)
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[int]
+    note: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")  # documents, links, figures
+    milestone: Mapped[str] = mapped_column(String(300), default="")
+    milestone_due: Mapped[date | None]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    task: Mapped[PlanTask] = relationship(back_populates="updates")

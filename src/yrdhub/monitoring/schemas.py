@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -93,3 +93,46 @@ class CompletenessRead(BaseModel):
     version: int | None
     submitted_at: datetime | None
     accepted: bool
+
+
+class TaskUpdateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    region_code: str | None
+    status: str
+    progress: int
+    note: str
+    evidence: str
+    milestone: str
+    milestone_due: date | None
+    created_by: str
+    created_at: datetime
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    area: str
+    title: str
+    quote: str
+    responsible: list[str]
+    items: list[dict[str, Any]]
+    due: date | None
+    status: str
+    progress: int
+    overdue: bool = False
+    updates: list[TaskUpdateRead] = []
+
+
+class TaskReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    region: str | None = Field(None, pattern=r"^3[1-4]0000$")
+    status: str = Field(pattern="^(not_started|in_progress|completed|delayed)$")
+    progress: int = Field(ge=0, le=100)
+    note: str = Field(min_length=1, max_length=4000)
+    evidence: str = Field("", max_length=4000)
+    milestone: str = Field("", max_length=300)
+    milestone_due: date | None = None

@@ -25,6 +25,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mon.ranking_note": ("区间为 5%–95% 分位：蒙特卡洛分析（标准化方法三选一、各层权重 ±25% 扰动）", "Intervals are "
                          "5–95 % quantiles of a Monte Carlo analysis (three normalisations, ±25 % weight noise)"),
     "mon.interval": ("排名区间", "Rank interval"),
+    "mon.report": ("评估报告", "Evaluation report"),
+    "mon.evaluate": ("运行评估", "Run an evaluation"),
+    "mon.evaluate_help": ("以已接受的数据计算发展指数、排名区间与目标进展：", "Compute the index, rank intervals and "
+                          "target progress from accepted data:"),
+    "mon.tasks": ("规划任务督促检查", "Plan tasks: progress and supervision"),
+    "mon.tasks_lead": ("《规划》提出的重点任务，逐条引用原文；各责任方报告进展并附证明材料，逾期任务标红。",
+                       "The plan's tasks, each quoting its sentence; the responsible jurisdictions report progress "
+                       "with evidence; overdue tasks are flagged."),
+    "mon.overdue": ("逾期", "Overdue"),
+    "mon.task_updates": ("进展报告", "Progress reports"),
+    "mon.task_report": ("报告进展", "Report progress"),
+    "mon.task.unreported": ("未报告", "Not reported"),
+    "mon.task.not_started": ("未启动", "Not started"),
+    "mon.task.in_progress": ("推进中", "In progress"),
+    "mon.task.completed": ("已完成", "Completed"),
+    "mon.task.delayed": ("滞后", "Delayed"),
     "mon.contributions": ("各指标对总指数的贡献", "Contribution of each indicator to the index"),
     "mon.strengths": ("优势指标", "Strengths"),
     "mon.weaknesses": ("薄弱指标", "Weaknesses"),

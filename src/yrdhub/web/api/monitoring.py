@@ -11,6 +11,7 @@ from sqlalchemy import select
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied
 from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.monitoring.models import Framework, Submission
 from yrdhub.monitoring.schemas import (
     CommentIn,
@@ -20,6 +21,8 @@ from yrdhub.monitoring.schemas import (
     ReturnIn,
     SubmissionOpen,
     SubmissionRead,
+    TaskRead,
+    TaskReportIn,
     ValuesIn,
 )
 from yrdhub.monitoring.validation import Entry
@@ -122,6 +125,42 @@ def run_evaluation(session: SessionDep, actor: ActorDep, framework: str = "yrd-m
     row = evaluations.run(session, actor=actor, framework=_framework(session, framework))
     session.commit()
     return {"id": row.id, "inputs_hash": row.inputs_hash, "results_hash": row.results_hash}
+
+
+@router.get("/tasks", response_model=list[TaskRead])
+def tasks(session: SessionDep, area: str | None = None,
+          region: Annotated[str | None, Query(pattern=r"^3[1-4]0000$")] = None) -> Any:
+    """The plan's tasks with status, progress and overdue flags."""
+    return [_task(t) for t in plan_tasks.list_tasks(session, area=area, region=region)]
+
+
+def _task(task: Any) -> TaskRead:
+    read = TaskRead.model_validate(task)
+    read.overdue = plan_tasks.is_overdue(task)
+    return read
+
+
+@router.get("/tasks/{code}", response_model=TaskRead)
+def task(code: str, session: SessionDep) -> Any:
+    row = plan_tasks.get(session, code)
+    if row is None:
+        raise ApiError(404, "not_found", f"任务不存在 / no such task: {code}")
+    return _task(row)
+
+
+@router.post("/tasks/{code}/updates", response_model=TaskRead, status_code=201,
+             openapi_extra=policy("monitoring.task_report"), dependencies=[CsrfApi])
+def report_task(code: str, body_in: TaskReportIn, session: SessionDep, actor: ActorDep) -> Any:
+    row = plan_tasks.get(session, code)
+    if row is None:
+        raise ApiError(404, "not_found", f"任务不存在 / no such task: {code}")
+    try:
+        plan_tasks.report(session, actor=actor, task=row, **body_in.model_dump(exclude={"region"}),
+                          region=body_in.region)
+    except plan_tasks.TaskError as exc:
+        raise ApiError(422, "validation_error", str(exc)) from exc
+    session.commit()
+    return _task(row)
 
 
 @router.get("/completeness", response_model=list[CompletenessRead])

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts.policy import Target, can
 from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.monitoring.models import Framework, Submission
 from yrdhub.monitoring.targets import plan_targets
 from yrdhub.monitoring.validation import Entry
@@ -43,7 +44,10 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
         "provinces": {c: {"zh": r.short_name, "en": r.name_en, "name": r.name} for c, r in names.items() if r},
         "values": [[r["region_code"], r["period"], r["indicator"], round(r["value"], 4)] for r in rows],
     }
-    latest = max((r["period"] for r in rows), default=None)
+    # The latest year every jurisdiction has accepted data for.
+    years = {p for p in {r["period"] for r in rows}
+             if {r["region_code"] for r in rows if r["period"] == p} >= set(service.PROVINCES)}
+    latest = max(years, default=None)
     table: dict[str, dict[str, float]] = {}
     for r in rows:
         if r["period"] == latest:
@@ -76,7 +80,14 @@ def workspace(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     own = [p for p in service.PROVINCES if can(actor, "monitoring.edit", Target(province=p))]
     return render(request, "monitoring/workspace.html", periods=periods, grid=grid, names=_names(session),
                   submissions=service.list_submissions(session, actor=actor, framework=framework)[:60],
-                  own=own, error=request.query_params.get("error"))
+                  own=own, error=request.query_params.get("error"), can_evaluate=can(actor, "monitoring.evaluate"))
+
+
+@router.post("/monitoring/evaluations", dependencies=[CsrfForm])
+def run_evaluation(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    evaluations.run(session, actor=actor, framework=_framework(session))
+    session.commit()
+    return RedirectResponse("/monitoring", status_code=303)
 
 
 @router.post("/monitoring/data/open", dependencies=[CsrfForm])
@@ -198,3 +209,78 @@ def step(submission_id: RowId, step: str, request: Request, session: SessionDep,
         return _page(request, session, actor, sub, status_code=409, problems={"_": [str(exc)]})
     session.commit()
     return RedirectResponse(f"/monitoring/submissions/{sub.id}", status_code=303)
+
+
+@router.get("/monitoring/evaluations/{ref}/report")
+def report_html(ref: str, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    from fastapi.responses import HTMLResponse
+
+    from yrdhub.publishing.report import evaluation_report
+
+    run = evaluations.get(session, ref)
+    if run is None:
+        raise HTTPException(404)
+    return HTMLResponse(evaluation_report(session, run).html)
+
+
+@router.get("/monitoring/evaluations/{ref}/report.pdf")
+def report_pdf(ref: str, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    from yrdhub.publishing.report import evaluation_report
+
+    run = evaluations.get(session, ref)
+    if run is None:
+        raise HTTPException(404)
+    return Response(evaluation_report(session, run).pdf(), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="yrdhub-evaluation-{run.id}.pdf"'})
+
+
+@router.get("/monitoring/tasks")
+def task_board(request: Request, session: SessionDep, actor: ActorDep, region: str = "") -> Response:
+    region = region if region in service.PROVINCES else ""
+    tasks = plan_tasks.list_tasks(session, region=region or None)
+    everything = plan_tasks.list_tasks(session)
+    return render(request, "monitoring/tasks.html", tasks=tasks, areas=plan_tasks.areas(), region=region,
+                  overdue={t.code: plan_tasks.is_overdue(t) for t in tasks}, names=_names(session),
+                  area_names={a["code"]: a["name_en" if request.state.lang == "en" else "name"]
+                              for a in plan_tasks.areas()},
+                  by_area=plan_tasks.progress_by(tasks, "area"), by_region=plan_tasks.progress_by(everything, "region"),
+                  source=plan_tasks.bundled()["source"])
+
+
+def _task_page(request: Request, session: SessionDep, actor: ActorDep, code: str, error: str | None = None,
+               status_code: int = 200) -> Response:
+    task = plan_tasks.get(session, code)
+    if task is None:
+        raise HTTPException(404)
+    regions_ = sorted(r for r in plan_tasks.provinces_of(task)
+                      if can(actor, "monitoring.task_report", Target(province=r)))
+    can_report = bool(regions_) or actor.has_role("office_admin")
+    return render(request, "monitoring/task.html", status_code=status_code, task=task, names=_names(session),
+                  overdue=plan_tasks.is_overdue(task), can_report=can_report, report_regions=regions_,
+                  statuses=plan_tasks.STATUSES, error=error, source=plan_tasks.bundled()["source"])
+
+
+@router.get("/monitoring/tasks/{code}")
+def task_page(code: str, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return _task_page(request, session, actor, code)
+
+
+@router.post("/monitoring/tasks/{code}", dependencies=[CsrfForm])
+def task_report(code: str, request: Request, session: SessionDep, actor: ActorDep,
+                status: Annotated[str, Form()], progress: Annotated[int, Form()], note: Annotated[str, Form()],
+                region: Annotated[str, Form()] = "", evidence: Annotated[str, Form()] = "",
+                milestone: Annotated[str, Form()] = "", milestone_due: Annotated[str, Form()] = "") -> Response:
+    from datetime import date
+
+    task = plan_tasks.get(session, code)
+    if task is None:
+        raise HTTPException(404)
+    try:
+        due = date.fromisoformat(milestone_due) if milestone_due else None
+        plan_tasks.report(session, actor=actor, task=task, status=status, progress=progress, note=note,
+                          evidence=evidence, region=region or None, milestone=milestone, milestone_due=due)
+    except (plan_tasks.TaskError, ValueError) as exc:
+        session.rollback()
+        return _task_page(request, session, actor, code, error=str(exc), status_code=422)
+    session.commit()
+    return RedirectResponse(f"/monitoring/tasks/{code}", status_code=303)

@@ -11,7 +11,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     ((byIndicator[indicator] ||= {})[region] ||= {})[period] = value;
   }
   const years = [...new Set(data.values.map((v) => v[1]))].sort();
-  const latest = years[years.length - 1];
+  // The latest year every jurisdiction has accepted data for (a year only some have submitted is not comparable).
+  const complete = years.filter((y) => codes.every((c) => data.values.some((v) => v[0] === c && v[1] === y)));
+  const latest = complete[complete.length - 1];
   const toolbox = { feature: { saveAsImage: { title: lang === "en" ? "PNG" : "保存图片", pixelRatio: 2 } }, right: 8 };
 
   const trend = echarts.init(document.getElementById("trend-chart"));
@@ -64,6 +66,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     }
     return lines.join("\n");
   };
+  if (data.evaluation) drawEvaluation(data, label, lang, toolbox);
   const radar = echarts.init(radarEl);
   radar.setOption({
     toolbox, tooltip: {}, legend: { bottom: 0 },
@@ -74,7 +77,6 @@ document.addEventListener("DOMContentLoaded", async () => {
       itemStyle: { color: yrd.PROVINCE_COLOURS[c] }, areaStyle: { opacity: 0.08 } })) }],
   });
   radarEl.dataset.indicators = String(indicators.length);
-  if (data.evaluation) drawEvaluation(data, label, lang, toolbox);
   window.addEventListener("resize", () => { trend.resize(); map.resize(); radar.resize(); });
   document.getElementById("province-map").dataset.features = String(geojson.features.length);
 });

@@ -1,0 +1,1 @@
+"""Publishing: documents (HTML and PDF) and charts rendered from service results."""
