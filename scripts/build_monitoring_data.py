@@ -116,16 +116,25 @@ def main() -> None:
     write_targets(args.shared)
 
 
+TARGET_NAMES_EN = {
+    "rd_intensity_pct": "R&D intensity", "yrd_coauthored_intl_papers": "International papers co-authored in the YRD",
+    "valid_invention_patents_per_10k_pop": "Valid invention patents per 10,000 residents",
+    "pct_applications": "PCT international patent applications",
+    "cross_province_invention_patent_coapplications": "Cross-province co-filed invention patents",
+    "cross_province_patent_transfers": "Cross-province patent transfers",
+}
+
+
 def write_targets(shared: Path) -> None:
     with open(shared / "data/plan/targets_2025.csv", encoding="utf-8") as fh:
         targets = list(csv.DictReader(fh))
-    fields = [*targets[0].keys(), "numerator", "denominator", "factor", "no_data_reason"]
+    fields = [*targets[0].keys(), "name_en", "numerator", "denominator", "factor", "no_data_reason"]
     with open(TARGETS_OUT, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         for t in targets:
             numerator, denominator, factor, reason = MEASURES[t["indicator"]]
-            writer.writerow({**t, "numerator": numerator, "denominator": denominator, "factor": factor,
+            writer.writerow({**t, "name_en": TARGET_NAMES_EN[t["indicator"]], "numerator": numerator, "denominator": denominator, "factor": factor,
                              "no_data_reason": reason})
     print(f"{TARGETS_OUT.relative_to(ROOT)}: {len(targets)} targets")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -151,9 +152,15 @@ def test_template_round_trip_reports_bad_rows(session: Session, framework: Frame
 def test_completeness(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
     _, stat = make_user("statistician", "310000")
     service.open_submission(session, actor=stat, framework=framework, region="310000", period=2024)
-    rows = {(c.region_code, c.period): c for c in service.completeness(session, framework, [2023, 2024])}
+    rows = {(c.region_code, c.period): c for c in service.completeness(session, framework, [2023, 2024],
+                                                                        today=date(2025, 7, 1))}
     assert rows[("310000", 2023)].accepted and rows[("310000", 2024)].status == "draft"
     assert rows[("320000", 2024)].status is None
+    assert rows[("320000", 2024)].due == date(2025, 6, 30) and rows[("320000", 2024)].late
+    assert not rows[("310000", 2023)].late
+    early = {(c.region_code, c.period): c for c in service.completeness(session, framework, [2024],
+                                                                         today=date(2025, 3, 1))}
+    assert not early[("320000", 2024)].late
 
 
 def test_values_can_be_edited_repeatedly(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]

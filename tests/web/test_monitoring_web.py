@@ -112,3 +112,23 @@ def test_cycle_through_the_pages(client: TestClient, app, session: Session, make
     assert any(r["period"] == 2024 for r in public)
     workspace = office.get("/monitoring/data").text
     assert "已接受" in workspace
+
+
+def test_dashboard_filters_and_score_export(client: TestClient, session: Session) -> None:
+    from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.monitoring import evaluation, evaluations
+
+    framework = service.get_framework(session, "yrd-monitoring")
+    assert framework is not None
+    run = evaluations.run(session, actor=SYSTEM, framework=framework,
+                          method=evaluation.Method(runs=100, last_year=2023))
+    page = client.get("/monitoring", params={"period": 2015, "region": "340000"})
+    assert page.status_code == 200 and '"period": 2015' in page.text and '"region": "340000"' in page.text
+    assert "<th class=\"num\">安徽</th>" in page.text and "<th class=\"num\">上海</th>" not in page.text
+    scores = client.get(f"/api/v1/monitoring/evaluations/{run.id}/scores").json()
+    yrd_2011 = next(r for r in scores if r["unit"] == "YRD" and r["year"] == 2011)
+    assert round(yrd_2011["Index"], 6) == 100
+    assert all(r["rank"] is not None for r in scores if r["year"] == 2023 and r["unit"] != "YRD")
+    csv_text = client.get(f"/api/v1/monitoring/evaluations/{run.id}/scores", params={"format": "csv"})
+    header = csv_text.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[:3] == ["unit", "year", "Index"] and header[-1] == "rank_q95"

@@ -6,6 +6,7 @@ import hashlib
 import importlib.resources
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import yaml
@@ -36,6 +37,7 @@ class Element:
     max_yoy_pct: float | None = None
     required: bool = True
     consistent_with: Consistency | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,18 @@ class Spec:
     elements: tuple[Element, ...]
     dimensions: tuple[Dimension, ...]
     methods: dict[str, Any] = field(default_factory=dict)
+    periodicity: str = "annual"
+    level: str = "province"
+    owner: str = ""
+    submission_due: str = "06-30"  # month-day in the year after the period
+
+    def due_date(self, period: int) -> date:
+        month, day = (int(x) for x in self.submission_due.split("-"))
+        return date(period + 1, month, day)
+
+    def sources_of(self, indicator: Indicator) -> list[str]:
+        codes = [indicator.numerator, *([indicator.denominator] if indicator.denominator else [])]
+        return [self.element(c).source for c in codes if self.element(c).source]
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -107,7 +121,7 @@ def parse(raw: dict[str, Any]) -> Spec:
         elements.append(Element(
             code=item["code"], name=item["name"], name_en=item.get("name_en", ""), unit=item.get("unit", ""),
             min=item.get("min"), max=item.get("max"), max_yoy_pct=item.get("max_yoy_pct"),
-            required=bool(item.get("required", True)),
+            required=bool(item.get("required", True)), source=str(item.get("source", "")),
             consistent_with=Consistency(cw["numerator"], cw["denominator"], float(cw.get("factor", 1)),
                                         float(cw.get("tolerance", 0))) if cw else None))
     codes = [e.code for e in elements]
@@ -140,7 +154,9 @@ def parse(raw: dict[str, Any]) -> Spec:
     start, end = raw.get("periods", [2011, 2023])
     return Spec(code=raw["code"], version=int(raw["version"]), name=raw["name"], name_en=raw.get("name_en", ""),
                 base_year=int(raw.get("base_year", start)), periods=(int(start), int(end)),
-                elements=tuple(elements), dimensions=tuple(dimensions), methods=raw.get("methods", {}))
+                elements=tuple(elements), dimensions=tuple(dimensions), methods=raw.get("methods", {}),
+                periodicity=str(raw.get("periodicity", "annual")), level=str(raw.get("level", "province")),
+                owner=str(raw.get("owner", "")), submission_due=str(raw.get("submission_due", "06-30")))
 
 
 def spec_hash(raw: dict[str, Any]) -> str:

@@ -93,6 +93,8 @@ class CompletenessRead(BaseModel):
     version: int | None
     submitted_at: datetime | None
     accepted: bool
+    due: date
+    late: bool
 
 
 class TaskUpdateRead(BaseModel):

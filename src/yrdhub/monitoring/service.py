@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -177,10 +178,15 @@ class Completeness:
     version: int | None
     submitted_at: Any
     accepted: bool  # some version is accepted
+    due: date
+    late: bool  # not submitted by the due date, or submitted after it
 
 
-def completeness(session: Session, framework: Framework, periods: list[int]) -> list[Completeness]:
-    """Who has submitted what: per jurisdiction and period, the newest version's status."""
+def completeness(session: Session, framework: Framework, periods: list[int], today: date | None = None
+                 ) -> list[Completeness]:
+    """Who has submitted what, and on time: per jurisdiction and period, the newest version's status."""
+    spec = spec_of(framework)
+    today = today or date.today()
     rows = session.execute(select(Submission).where(Submission.framework_id == framework.id,
                                                     Submission.period.in_(periods))).scalars()
     newest: dict[tuple[str, int], Submission] = {}
@@ -195,8 +201,13 @@ def completeness(session: Session, framework: Framework, periods: list[int]) -> 
     for period in periods:
         for region in PROVINCES:
             sub = newest.get((region, period))
+            due = spec.due_date(period)
+            submitted = sub.submitted_at.date() if sub and sub.submitted_at else None
+            # Late: still not accepted, and either nothing submitted by the due date or submitted after it.
+            late = (region, period) not in accepted and (
+                (submitted is None and today > due) or (submitted is not None and submitted > due))
             out.append(Completeness(region, period, sub.status if sub else None, sub.version if sub else None,
-                                    sub.submitted_at if sub else None, (region, period) in accepted))
+                                    sub.submitted_at if sub else None, (region, period) in accepted, due, late))
     return out
 
 

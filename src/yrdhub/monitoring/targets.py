@@ -17,6 +17,7 @@ from yrdhub.monitoring.models import Framework
 class TargetProgress:
     code: str
     name: str
+    name_en: str
     comparator: str
     target: float
     unit: str
@@ -70,7 +71,8 @@ def plan_targets(session: Session, framework: Framework) -> list[TargetProgress]
                         top = sum(v[row["numerator"]] for v in per_region)
                         bottom = sum(v[row["denominator"]] for v in per_region)
                         series.append((year, top / bottom * float(row["factor"])))
-            out.append(TargetProgress(code=row["indicator"], name=row["name_zh"], comparator=row["comparator"],
+            out.append(TargetProgress(code=row["indicator"], name=row["name_zh"], name_en=row["name_en"],
+                                      comparator=row["comparator"],
                                       target=float(row["value"]), unit=row["unit"], year=int(row["year"]),
                                       source=row["source"], series=series, no_data_reason=row["no_data_reason"]))
     return out

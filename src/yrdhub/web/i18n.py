@@ -34,6 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "The plan's tasks, each quoting its sentence; the responsible jurisdictions report progress "
                        "with evidence; overdue tasks are flagged."),
     "mon.overdue": ("逾期", "Overdue"),
+    "mon.late": ("迟报", "Late"),
     "mon.task_updates": ("进展报告", "Progress reports"),
     "mon.task_report": ("报告进展", "Report progress"),
     "mon.task.unreported": ("未报告", "Not reported"),

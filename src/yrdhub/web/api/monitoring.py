@@ -108,6 +108,29 @@ def evaluation(ref: Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")], session
             "results": row.results}
 
 
+@router.get("/evaluations/{ref}/scores")
+def evaluation_scores(ref: Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")], session: SessionDep,
+                      format: ExportFormat = "json") -> Any:
+    """Index and dimension scores of every unit and year, with the latest year's rank statistics."""
+    row = evaluations.get(session, ref)
+    if row is None:
+        raise ApiError(404, "not_found", f"评估不存在 / no such evaluation: {ref}")
+    ranks = {r["uCode"]: r for r in row.results["ranks"]}
+    last = row.method["last_year"]
+    present = [c for c in row.results["scores"][0] if c not in ("uCode", "Time")] if row.results["scores"] else []
+    # Index first, then the dimensions (upper-case codes), then the normalised indicators
+    columns = sorted(present, key=lambda c: (c != "Index", not c.isupper(), present.index(c)))
+    rows = []
+    for r in row.results["scores"]:
+        rank = ranks.get(r["uCode"]) if r["Time"] == last else None
+        rows.append([r["uCode"], r["Time"], *(r[c] for c in columns),
+                     *((rank["Nominal"], rank["Mean"], rank["Q5"], rank["Q95"]) if rank else (None,) * 4)])
+    header = ["unit", "year", *columns, "rank", "rank_mean", "rank_q5", "rank_q95"]
+    if format != "json":
+        return export(format, f"evaluation_{row.id}_scores", header, rows)
+    return [dict(zip(header, r, strict=True)) for r in rows]
+
+
 @router.get("/evaluations/{ref}/verify")
 def verify_evaluation(ref: Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")], session: SessionDep) -> Any:
     """Recompute the evaluation from its frozen inputs and compare with what was stored."""

@@ -32,7 +32,8 @@ def _names(session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/monitoring")
-def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def dashboard(request: Request, session: SessionDep, actor: ActorDep, period: int | None = None,
+              region: str = "") -> Response:
     framework = _framework(session)
     spec = service.spec_of(framework)
     rows = service.indicator_values(session, framework)
@@ -48,6 +49,10 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     years = {p for p in {r["period"] for r in rows}
              if {r["region_code"] for r in rows if r["period"] == p} >= set(service.PROVINCES)}
     latest = max(years, default=None)
+    if period in years:
+        latest = period
+    region = region if region in service.PROVINCES else ""
+    data["period"], data["region"] = latest, region
     table: dict[str, dict[str, float]] = {}
     for r in rows:
         if r["period"] == latest:
@@ -64,8 +69,10 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep) -> Respons
         evaluation = {"run": run, "last": last, "ranks": ranks, "scores": latest_scores,
                       "sw": run.results["strengths_weaknesses"],
                       "indicator_names": {i.code: (i.name, i.name_en) for i in spec.indicators}}
+    shown = {c: r for c, r in names.items() if not region or c == region}
     return render(request, "monitoring/dashboard.html", spec=spec, data=data, latest=latest, table=table,
-                  names=names, targets=plan_targets(session, framework), evaluation=evaluation)
+                  names=shown, all_names=names, targets=plan_targets(session, framework), evaluation=evaluation,
+                  years=sorted(years, reverse=True), region=region)
 
 
 @router.get("/monitoring/data")

@@ -13,7 +13,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   const years = [...new Set(data.values.map((v) => v[1]))].sort();
   // The latest year every jurisdiction has accepted data for (a year only some have submitted is not comparable).
   const complete = years.filter((y) => codes.every((c) => data.values.some((v) => v[0] === c && v[1] === y)));
-  const latest = complete[complete.length - 1];
+  const latest = data.period || complete[complete.length - 1];
+  const focus = data.region;  // a chosen jurisdiction is drawn strong, the others faint
   const toolbox = { feature: { saveAsImage: { title: lang === "en" ? "PNG" : "保存图片", pixelRatio: 2 } }, right: 8 };
 
   const trend = echarts.init(document.getElementById("trend-chart"));
@@ -30,7 +31,9 @@ document.addEventListener("DOMContentLoaded", async () => {
       xAxis: { type: "category", data: years, boundaryGap: false },
       yAxis: { type: "value", name: meta.unit, scale: true },
       series: codes.map((c) => ({ name: label(c), type: "line", smooth: true, symbolSize: 5,
-        itemStyle: { color: yrd.PROVINCE_COLOURS[c] }, data: years.map((y) => (series[c] || {})[y] ?? null) })),
+        lineStyle: { width: focus === c ? 3.5 : 2, opacity: focus && focus !== c ? 0.25 : 1 },
+        itemStyle: { color: yrd.PROVINCE_COLOURS[c], opacity: focus && focus !== c ? 0.25 : 1 },
+        data: years.map((y) => (series[c] || {})[y] ?? null) })),
     }, true);
     const mapData = codes.map((c) => ({ name: data.provinces[c].name, value: (series[c] || {})[latest] ?? null }));
     const vals = mapData.map((d) => d.value).filter((v) => v != null);
