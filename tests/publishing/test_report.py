@@ -26,7 +26,8 @@ def test_report_html_has_every_part(session: Session) -> None:
     run = _run(session)
     html = evaluation_report(session, run).html
     for heading in ("摘要", "一、长三角科技创新共同体发展指数", "二、综合排名与不确定性", "三、分维度表现",
-                    "四、《规划》2025 年目标进展", "五、指标一览", "附录 A　方法说明", "附录 B　数据来源"):
+                    "四、《规划》2025 年目标进展", "五、指标一览",
+                    "六、规划任务进展（督促检查）", "附录 A　方法说明", "附录 B　数据来源"):
         assert heading in html, heading
     yrd_2023 = next(r["Index"] for r in run.results["scores"] if r["uCode"] == "YRD" and r["Time"] == 2023)
     assert f"{yrd_2023:.1f}" in html and run.inputs_hash in html

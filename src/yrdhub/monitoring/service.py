@@ -147,6 +147,16 @@ def indicator_values(session: Session, framework: Framework, *, regions: tuple[s
     return rows
 
 
+NATIONAL = "100000"
+
+
+def national_series(element: str) -> list[tuple[int, float]]:
+    """A published national figure for comparison (not submitted by anyone: read from the bundled data)."""
+    with (BUNDLED / "data_values.csv").open(encoding="utf-8") as fh:
+        return sorted((int(r["year"]), float(r["value"])) for r in csv.DictReader(fh)
+                      if r["region_code"] == NATIONAL and r["element"] == element)
+
+
 def get_submission(session: Session, submission_id: int) -> Submission | None:
     stmt = select(Submission).where(Submission.id == submission_id).options(selectinload(Submission.values))
     return session.execute(stmt).scalar_one_or_none()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from yrdhub import __version__
 from yrdhub.monitoring import evaluation, service
+from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.monitoring.models import EvaluationRun, Framework
 from yrdhub.monitoring.targets import plan_targets
 from yrdhub.publishing import charts
@@ -76,7 +77,12 @@ def context(session: Session, run: EvaluationRun) -> dict[str, Any]:
     for row in indicator_table:
         if row["period"] == last:
             latest_values.setdefault(row["indicator"], {})[row["region_code"]] = row["value"]
+    tasks = plan_tasks.list_tasks(session)
+    area_names = {a["code"]: a["name"] for a in plan_tasks.areas()}
     return {
+        "task_areas": plan_tasks.progress_by(tasks, "area"), "task_regions": plan_tasks.progress_by(tasks, "region"),
+        "area_names": area_names, "overdue_tasks": [t for t in tasks if plan_tasks.is_overdue(t)],
+        "n_tasks": len(tasks), "reported_tasks": sum(1 for t in tasks if t.status != plan_tasks.UNREPORTED),
         "run": run, "spec": spec, "framework": framework, "first": first, "last": last, "summary": summary,
         "units": units, "names": UNIT_NAMES, "by": by, "ranks": ranks, "dims": spec.dimensions,
         "targets": targets, "version": __version__, "latest_values": latest_values,

@@ -152,9 +152,14 @@ def run_evaluation(session: SessionDep, actor: ActorDep, framework: str = "yrd-m
 
 @router.get("/tasks", response_model=list[TaskRead])
 def tasks(session: SessionDep, area: str | None = None,
-          region: Annotated[str | None, Query(pattern=r"^3[1-4]0000$")] = None) -> Any:
+          region: Annotated[str | None, Query(pattern=r"^3[1-4]0000$")] = None, format: ExportFormat = "json") -> Any:
     """The plan's tasks with status, progress and overdue flags."""
-    return [_task(t) for t in plan_tasks.list_tasks(session, area=area, region=region)]
+    rows = [_task(t) for t in plan_tasks.list_tasks(session, area=area, region=region)]
+    if format != "json":
+        header = ["code", "area", "title", "responsible", "due", "status", "progress", "overdue", "quote"]
+        return export(format, "plan_tasks", header, ([t.code, t.area, t.title, "、".join(t.responsible), t.due,
+                                                     t.status, t.progress, t.overdue, t.quote] for t in rows))
+    return rows
 
 
 def _task(task: Any) -> TaskRead:

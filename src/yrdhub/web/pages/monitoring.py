@@ -45,6 +45,8 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep, period: in
         "provinces": {c: {"zh": r.short_name, "en": r.name_en, "name": r.name} for c, r in names.items() if r},
         "values": [[r["region_code"], r["period"], r["indicator"], round(r["value"], 4)] for r in rows],
     }
+    # National comparison where a national figure is published (R&D intensity, from the statistical bulletin).
+    data["national"] = {"rd_intensity": service.national_series("rd_intensity_published")}
     # The latest year every jurisdiction has accepted data for.
     years = {p for p in {r["period"] for r in rows}
              if {r["region_code"] for r in rows if r["period"] == p} >= set(service.PROVINCES)}

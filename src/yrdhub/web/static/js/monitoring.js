@@ -33,7 +33,12 @@ document.addEventListener("DOMContentLoaded", async () => {
       series: codes.map((c) => ({ name: label(c), type: "line", smooth: true, symbolSize: 5,
         lineStyle: { width: focus === c ? 3.5 : 2, opacity: focus && focus !== c ? 0.25 : 1 },
         itemStyle: { color: yrd.PROVINCE_COLOURS[c], opacity: focus && focus !== c ? 0.25 : 1 },
-        data: years.map((y) => (series[c] || {})[y] ?? null) })),
+        data: years.map((y) => (series[c] || {})[y] ?? null) }))
+        .concat((data.national[code] || []).length ? [{
+          name: lang === "en" ? "China (published)" : "全国（公报值）", type: "line", symbol: "none",
+          lineStyle: { type: "dashed", color: "#777", width: 1.5 }, itemStyle: { color: "#777" },
+          data: years.map((y) => { const p = data.national[code].find((n) => n[0] === y); return p ? p[1] : null; }),
+        }] : []),
     }, true);
     const mapData = codes.map((c) => ({ name: data.provinces[c].name, value: (series[c] || {})[latest] ?? null }));
     const vals = mapData.map((d) => d.value).filter((v) => v != null);
