@@ -134,7 +134,8 @@ def write_targets(shared: Path) -> None:
         writer.writeheader()
         for t in targets:
             numerator, denominator, factor, reason = MEASURES[t["indicator"]]
-            writer.writerow({**t, "name_en": TARGET_NAMES_EN[t["indicator"]], "numerator": numerator, "denominator": denominator, "factor": factor,
+            writer.writerow({**t, "name_en": TARGET_NAMES_EN[t["indicator"]], "numerator": numerator,
+                             "denominator": denominator, "factor": factor,
                              "no_data_reason": reason})
     print(f"{TARGETS_OUT.relative_to(ROOT)}: {len(targets)} targets")
 
