@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from yrdhub.accounts.models import User
     from yrdhub.config import Settings
 
+# Cheap Argon2 parameters for the hundreds of users the tests create (production refuses this setting;
+# tests/accounts/test_service.py checks that real hashes use the standard profile).
+os.environ.setdefault("YRDHUB_PASSWORD_HASH", "test-only-cheap")
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:
+        if self.environment == "production" and os.environ.get("YRDHUB_PASSWORD_HASH") == "test-only-cheap":
+            raise ValueError("生产环境不得使用测试用的弱密码哈希 / "
+                             "the test-only password hash is refused in production")
         if self.environment == "production" and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
             raise ValueError(
                 "YRDHUB_SECRET_KEY 必须设置为至少 32 个字符的随机值 / "

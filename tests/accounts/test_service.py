@@ -91,3 +91,20 @@ def test_bootstrap_creates_admin_only_once(session: Session) -> None:
     admin = accounts.get_user(session, username="admin")
     assert admin is not None and [g.role for g in admin.grants] == ["office_admin"]
     assert accounts.bootstrap_admin(session, actor=SYSTEM) is None
+
+
+def test_standard_argon2_profile_outside_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    from argon2 import extract_parameters
+
+    monkeypatch.delenv("YRDHUB_PASSWORD_HASH")
+    standard = accounts._make_hasher().hash("a-long-password-1")
+    params = extract_parameters(standard)
+    assert params.memory_cost >= 65536 and params.time_cost >= 2
+
+
+def test_production_refuses_the_cheap_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yrdhub.config import Settings
+
+    monkeypatch.setenv("YRDHUB_PASSWORD_HASH", "test-only-cheap")
+    with pytest.raises(ValueError, match="test-only"):
+        Settings(environment="production", secret_key="x" * 40)

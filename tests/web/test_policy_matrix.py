@@ -42,6 +42,7 @@ class World:
     submitted: int
     approved: int
     values: dict[str, float]
+    prog: dict[str, int] | None = None  # programme, call and projects in each state (ids)
 
 
 def build_world(session: Session) -> World:
@@ -52,7 +53,54 @@ def build_world(session: Session) -> World:
     token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim, name="v",
                                      scopes=["read"])
     drafts = _monitoring(session)
-    return World(a.id, b.id, c.id, token.id, victim.username, *drafts)
+    world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
+    world.prog = _programmes(session, a.id)
+    return world
+
+
+def _programmes(session: Session, lead_org: int) -> dict[str, int]:
+    """A Jiangsu programme with an open call and projects at every stage the write routes act on."""
+    from datetime import date, timedelta
+
+    from yrdhub.db import utcnow
+    from yrdhub.programmes import service as programmes
+
+    applicant = Actor(username="matrix-applicant", grants=(Grant("member", f"org:{lead_org}"),), via="system")
+    programme = programmes.create_programme(session, actor=SYSTEM_JS, code="M-PROG", name="矩阵计划",
+                                            owners=["320000"])
+    call = programmes.create_call(session, actor=SYSTEM_JS, programme=programme, code="M-CALL", title="矩阵指南",
+                                  opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30))
+    experts = []
+    for name in ("m_expert", "m_expert2"):
+        user = accounts.create_user(session, actor=SYSTEM, username=name, password="matrix-password-1")
+        accounts.grant(session, actor=SYSTEM, user=user, role="expert")
+        experts.append(user)
+    ids: dict[str, int] = {"programme": programme.id, "call": call.id}
+
+    def project(key: str) -> Any:
+        row = programmes.create_project(session, actor=applicant, call=call, code=f"M-{key}", title=key,
+                                        lead_org_id=lead_org, funders={"320000": {"2026": 100}})
+        ids[key] = row.id
+        return row
+
+    project("draft")
+    programmes.submit(session, actor=applicant, project=project("submitted"))
+    for key in ("review", "review2", "reviewed", "approved"):
+        row = project(key)
+        programmes.submit(session, actor=applicant, project=row)
+        programmes.start_review(session, actor=SYSTEM_JS, project=row)
+        programmes.assign_reviewer(session, actor=SYSTEM_JS, project=row, expert=experts[0])
+        if key in ("reviewed", "approved"):
+            expert = accounts.actor_for(experts[0])
+            programmes.submit_review(session, actor=expert, project=row, score=80, comment="良好")
+        if key == "approved":
+            programmes.decide_funding(session, actor=SYSTEM_JS, project=row, province="320000", approve=True)
+            milestone = programmes.add_milestone(session, actor=applicant, project=row, title="中期",
+                                                 due=date(2027, 1, 1))
+            change = programmes.request_change(session, actor=applicant, project=row, kind="schedule",
+                                               description="延期")
+            ids["milestone"], ids["change"] = milestone.id, change.id
+    return ids
 
 
 def _monitoring(session: Session) -> tuple[int, int, int, dict[str, float]]:
@@ -83,9 +131,11 @@ def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
               "org_admin_own": ("org_admin", f"org:{world.org_a}"),
               "org_admin_other": ("org_admin", f"org:{world.org_c}"), "member": ("member", f"org:{world.org_a}"),
               "expert": ("expert", "")}
-    user = accounts.create_user(session, actor=SYSTEM, username=f"m_{who}", password="matrix-password-1")
     role, scope = grants[who]
-    accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+    user = accounts.get_user(session, username=f"m_{who}")  # the expert exists already: it was assigned
+    if user is None:
+        user = accounts.create_user(session, actor=SYSTEM, username=f"m_{who}", password="matrix-password-1")
+        accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
     _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user, name="matrix",
                                       scopes=["read", "write"])
     return {"Authorization": f"Bearer {secret}"}
@@ -160,13 +210,72 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/monitoring/tasks/T02/updates", headers=h, json={
             "region": "320000", "status": "in_progress", "progress": 40, "note": "紫金山实验室二期建设中"}),
         {"office_admin", "js_admin"}),
+    "POST /api/v1/programmes": (
+        lambda c, w, h: c.post("/api/v1/programmes", headers=h, json={"code": "NEW-P", "name": "新计划",
+                                                                     "owners": ["320000"]}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/programmes/{programme_id}/calls": (
+        lambda c, w, h: c.post(f"/api/v1/programmes/{w.prog['programme']}/calls", headers=h, json={
+            "code": "NEW-C", "title": "新指南", "opens_at": "2026-01-01T00:00:00Z",
+            "deadline": "2027-01-01T00:00:00Z"}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/calls/{call_id}/projects": (
+        lambda c, w, h: c.post(f"/api/v1/calls/{w.prog['call']}/projects", headers=h, json={
+            "code": "NEW-PRJ", "title": "新项目", "lead_org_id": w.org_a, "funders": {"320000": {"2026": 50}}}),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/projects/{project_id}/submit": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['draft']}/submit", headers=h),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/projects/{project_id}/review/start": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['submitted']}/review/start", headers=h),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/projects/{project_id}/reviewers": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['review']}/reviewers", headers=h,
+                               json={"username": "m_expert2"}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/projects/{project_id}/review": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['review']}/review", headers=h,
+                               json={"score": 90, "comment": "优秀"}),
+        {"expert"}),
+    "POST /api/v1/projects/{project_id}/conflict": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['review2']}/conflict", headers=h,
+                               json={"reason": "曾合作"}),
+        {"expert"}),
+    "POST /api/v1/projects/{project_id}/funding/{province}": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['reviewed']}/funding/320000", headers=h,
+                               json={"approve": True}),
+        {"js_admin"}),
+    "POST /api/v1/projects/{project_id}/transitions": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/transitions", headers=h,
+                               json={"action": "contract"}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/projects/{project_id}/milestones": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/milestones", headers=h,
+                               json={"title": "样机", "due": "2027-06-30"}),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/projects/{project_id}/milestones/{milestone_id}/done": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/milestones/{w.prog['milestone']}/done",
+                               headers=h, json={"evidence": "报告"}),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/projects/{project_id}/changes": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/changes", headers=h,
+                               json={"kind": "budget", "description": "调整预算"}),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/projects/{project_id}/changes/{change_id}/decision": (
+        lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/changes/{w.prog['change']}/decision",
+                               headers=h, json={"approve": True, "reason": "同意"}),
+        {"office_admin", "js_admin"}),
     "POST /api/v1/monitoring/evaluations": (
         lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
         {"office_admin"}),
 }
 # Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
-                                                           "POST /api/v1/monitoring/submissions/"))}
+                                                           "POST /api/v1/monitoring/submissions/"))} | {
+    # projects before approval are visible only to their applicants, owners and assigned reviewers
+    "POST /api/v1/projects/{project_id}/submit", "POST /api/v1/projects/{project_id}/review/start",
+    "POST /api/v1/projects/{project_id}/reviewers", "POST /api/v1/projects/{project_id}/review",
+    "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}"}
 
 
 def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:

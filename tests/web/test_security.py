@@ -40,7 +40,8 @@ def test_session_cookie_flags(client: TestClient, make_user) -> None:  # type: i
 
 
 def test_secure_flag_and_hsts_outside_development(settings: Settings, session: Session,  # type: ignore[no-untyped-def]
-                                                  make_user) -> None:
+                                                  make_user, monkeypatch) -> None:
+    monkeypatch.delenv("YRDHUB_PASSWORD_HASH")  # production settings refuse the tests' cheap hashing
     from yrdhub.web.app import create_app
     from yrdhub.web.deps import get_session
 
@@ -55,9 +56,10 @@ def test_secure_flag_and_hsts_outside_development(settings: Settings, session: S
         assert "strict-transport-security" in client.get("/").headers
 
 
-def test_production_refuses_the_development_secret() -> None:
+def test_production_refuses_the_development_secret(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import pytest
 
+    monkeypatch.delenv("YRDHUB_PASSWORD_HASH")
     with pytest.raises(ValueError, match="SECRET_KEY"):
         Settings(environment="production")
 

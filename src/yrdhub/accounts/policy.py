@@ -20,6 +20,7 @@ class Target:
     org_ids: tuple[int, ...] = ()  # the organisation and its ancestors
     owner_user_id: int | None = None
     other_province: str | None = None  # e.g. the second organisation of a merge
+    provinces: tuple[str, ...] = ()  # e.g. the owner jurisdictions of a (joint) programme
 
 
 class PermissionDenied(Exception):
@@ -45,6 +46,24 @@ def _province_admin(actor: Actor, t: Target) -> bool:
 def _in_province(*roles: str) -> Rule:
     """An actor holding one of `roles` scoped to the target's province."""
     return lambda actor, t: t.province is not None and t.province in actor.provinces(*roles)
+
+
+def _owner_admin(actor: Actor, t: Target) -> bool:
+    """A jurisdiction admin of one of the owner jurisdictions (a joint programme has several)."""
+    return bool(set(t.provinces) & actor.provinces("jurisdiction_admin"))
+
+
+def _all_owners_admin(actor: Actor, t: Target) -> bool:
+    """Creating a programme: a jurisdiction admin only for programmes owned by their own jurisdiction."""
+    return bool(t.provinces) and set(t.provinces) <= actor.provinces("jurisdiction_admin")
+
+
+def _org_member(actor: Actor, t: Target) -> bool:
+    return bool(set(t.org_ids) & actor.org_ids("org_admin", "member"))
+
+
+def _assigned_expert(actor: Actor, t: Target) -> bool:
+    return actor.has_role("expert") and actor.user_id is not None and actor.user_id == t.owner_user_id
 
 
 def _some_province_admin(actor: Actor, _t: Target) -> bool:
@@ -86,10 +105,17 @@ POLICY: dict[str, Rule] = {
     "monitoring.task_report": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.return": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.read_draft": _any(_office, _in_province("statistician", "jurisdiction_admin")),
+    # programmes: owners manage, applicants' organisations apply, each funder signs its own share
+    "programme.create": _any(_office, _all_owners_admin),
+    "programme.manage": _any(_office, _owner_admin),  # calls, review set-up, contract, checks, acceptance
+    "project.apply": _org_member,  # create, edit, submit, change requests, milestones (the lead organisation)
+    "project.fund": _in_province("jurisdiction_admin"),  # the funder's own sign-off only
+    "project.review": _assigned_expert,
+    "project.read_draft": _any(_office, _owner_admin, _org_member, _assigned_expert),
 }
 
 # Actions that only read; everything else needs a token's "write" scope.
-READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft"})
+READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft"})
 
 
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:

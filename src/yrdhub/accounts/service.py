@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import argon2.profiles
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
@@ -20,7 +22,16 @@ from yrdhub.accounts.models import ROLE_SCOPE, ROLES, ApiToken, LoginAttempt, Ro
 from yrdhub.accounts.policy import Target, authorize
 from yrdhub.db import utcnow
 
-_hasher = PasswordHasher()
+
+def _make_hasher() -> PasswordHasher:
+    """Argon2id with its recommended cost; the test-suite alone may ask for the cheapest profile
+    (YRDHUB_PASSWORD_HASH=test-only-cheap), which Settings refuses in production."""
+    if os.environ.get("YRDHUB_PASSWORD_HASH") == "test-only-cheap":
+        return PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    return PasswordHasher()
+
+
+_hasher = _make_hasher()
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 TOKEN_SCOPES = ("read", "write")
 MIN_PASSWORD = 12

@@ -1,0 +1,1 @@
+"""Programmes: one S&T programme-management platform for four jurisdictions, with jointly funded projects."""
