@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from yrdhub.cli import analytics as _analytics
 from yrdhub.cli import core
 from yrdhub.cli import indicators as _indicators
 from yrdhub.cli import monitoring as _monitoring
@@ -13,4 +14,5 @@ app = typer.Typer(
 )
 core.register(app)
 app.add_typer(_indicators.app, name="indicators")
+app.add_typer(_analytics.app, name="analytics")
 app.add_typer(_monitoring.app, name="monitoring")

@@ -1,0 +1,249 @@
+"""Ingest exports into the workspace: read (streaming), resolve places in batches, write Parquet.
+
+A file is ingested whole or not at all (its batches are written under a temporary name and renamed when
+the file is complete) and only once (files are recognised by SHA-256)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from yrdhub.analytics.gazetteer import Gazetteer
+from yrdhub.analytics.keys import record_keys
+from yrdhub.analytics.places import Resolver
+from yrdhub.analytics.readers import detect_format, read
+from yrdhub.analytics.records import BadRecord, Record
+from yrdhub.analytics.workspace import Workspace
+
+WORKS_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("source", pa.string()),
+        ("kind", pa.string()),
+        ("file", pa.string()),
+        ("line", pa.int64()),
+        ("title", pa.string()),
+        ("year", pa.int64()),
+        ("doi", pa.string()),
+        ("ut", pa.string()),
+        ("eid", pa.string()),
+        ("pn_key", pa.string()),
+        ("title_key", pa.string()),
+        ("patent_no", pa.string()),
+        ("application_no", pa.string()),
+        ("is_invention", pa.bool_()),
+        ("doc_type", pa.string()),
+        ("date", pa.string()),
+    ]
+)
+PARTIES_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("seq", pa.int64()),
+        ("role", pa.string()),
+        ("text", pa.string()),
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("province_code", pa.string()),
+        ("city_code", pa.string()),
+        ("method", pa.string()),
+        ("is_yrd", pa.bool_()),
+    ]
+)
+BAD_SCHEMA = pa.schema([("file", pa.string()), ("line", pa.int64()), ("reason", pa.string())])
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class FileReport:
+    path: str
+    format: str
+    records: int = 0
+    bad: list[BadRecord] = field(default_factory=list)
+    skipped: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return sum(f.records for f in self.files)
+
+    @property
+    def bad(self) -> list[BadRecord]:
+        return [b for f in self.files for b in f.bad]
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def default_resolver(ws: Workspace) -> Resolver:
+    seed = Gazetteer.seed()
+    gaz = Gazetteer.from_csv(ws.gazetteer_path, base=seed) if ws.gazetteer_path.exists() else seed
+    return Resolver(gaz)
+
+
+class _Batch:
+    """Column buffers for one batch of records, flushed to Parquet parts."""
+
+    def __init__(self) -> None:
+        self.works: dict[str, list[Any]] = {n: [] for n in WORKS_SCHEMA.names}
+        self.parties: dict[str, list[Any]] = {n: [] for n in PARTIES_SCHEMA.names}
+        self.pending: list[tuple[str, str, str]] = []
+        self.size = 0
+
+    def add(self, rec: Record, record_id: str) -> None:
+        keys = record_keys(rec)
+        row = {
+            "record_id": record_id,
+            "source": rec.source,
+            "kind": rec.kind,
+            "file": rec.file,
+            "line": rec.line,
+            "title": rec.title,
+            "year": rec.year,
+            "patent_no": rec.patent_no,
+            "application_no": rec.application_no,
+            "is_invention": rec.is_invention,
+            "doc_type": rec.doc_type,
+            "date": rec.date,
+            **keys,
+        }
+        for name, values in self.works.items():
+            values.append(row[name] if row[name] != "" else None)
+        for seq, p in enumerate(rec.parties):
+            self.parties["record_id"].append(record_id)
+            self.parties["seq"].append(seq)
+            self.parties["role"].append(p.role)
+            self.parties["text"].append(p.text)
+            self.parties["name"].append(p.name or None)
+            self.pending.append((p.text, p.hint_province, p.hint_city))
+        self.size += 1
+
+    def flush(self, resolver: Resolver, parts: list[tuple[str, pa.Table]]) -> None:
+        if not self.size:
+            return
+        places = resolver.resolve_many(self.pending)
+        self.parties["country"] = [p.country or None for p in places]
+        self.parties["province_code"] = [p.province_code or None for p in places]
+        self.parties["city_code"] = [p.city_code or None for p in places]
+        self.parties["method"] = [p.method for p in places]
+        self.parties["is_yrd"] = [p.is_yrd for p in places]
+        parts.append(("works", pa.Table.from_pydict(self.works, schema=WORKS_SCHEMA)))
+        parts.append(("parties", pa.Table.from_pydict(self.parties, schema=PARTIES_SCHEMA)))
+
+
+def ingest(
+    paths: Iterable[Path | str],
+    workspace: Workspace,
+    fmt: str = "auto",
+    resolver: Resolver | None = None,
+    batch_size: int = 200_000,
+    progress: Progress | None = None,
+) -> IngestReport:
+    resolver = resolver or default_resolver(workspace)
+    manifest = workspace.manifest()
+    report = IngestReport()
+    for raw in paths:
+        path = Path(raw)
+        digest = file_digest(path)
+        name = detect_format(path) if fmt == "auto" else fmt
+        if digest in manifest:
+            report.files.append(FileReport(str(path), name, manifest[digest]["records"], skipped=True))
+            continue
+        fr = _ingest_file(path, name, digest, workspace, resolver, batch_size, progress)
+        manifest[digest] = {"path": str(path), "format": name, "records": fr.records, "bad": len(fr.bad)}
+        workspace.save_manifest(manifest)
+        report.files.append(fr)
+    return report
+
+
+def _ingest_file(
+    path: Path,
+    fmt: str,
+    digest: str,
+    ws: Workspace,
+    resolver: Resolver,
+    batch_size: int,
+    progress: Progress | None,
+) -> FileReport:
+    started = time.perf_counter()
+    fr = FileReport(str(path), fmt)
+    parts = _Parts(ws, digest[:16])
+    batch = _Batch()
+    try:
+        for item in read(path, fmt):
+            if isinstance(item, BadRecord):
+                fr.bad.append(item)
+                continue
+            batch.add(item, f"{parts.prefix}:{item.line}:{item.kind}")
+            fr.records += 1
+            if batch.size >= batch_size:
+                parts.write_batch(batch, resolver)
+                batch = _Batch()
+                if progress:
+                    progress(batch_size)
+        left = batch.size
+        parts.write_batch(batch, resolver)
+        if progress and left:
+            progress(left)
+        if fr.bad:
+            bad = {
+                "file": [b.file for b in fr.bad],
+                "line": [b.line for b in fr.bad],
+                "reason": [b.reason for b in fr.bad],
+            }
+            parts.write("bad", pa.Table.from_pydict(bad, schema=BAD_SCHEMA))
+    except BaseException:
+        parts.discard()
+        raise
+    parts.commit()
+    fr.seconds = time.perf_counter() - started
+    return fr
+
+
+class _Parts:
+    """Parquet parts of one file, written batch by batch under temporary names (so memory stays at one
+    batch) and renamed together at the end: a failed file leaves nothing behind."""
+
+    def __init__(self, ws: Workspace, prefix: str) -> None:
+        self.ws = ws
+        self.prefix = prefix
+        self.written: list[tuple[Path, Path]] = []
+
+    def write(self, table: str, data: pa.Table) -> None:
+        final = self.ws.table_dir(table) / f"{self.prefix}-{len(self.written):05d}.parquet"
+        tmp = self.ws.table_dir(table) / f".{uuid.uuid4().hex}.tmp"
+        self.written.append((tmp, final))
+        pq.write_table(data, tmp)
+
+    def write_batch(self, batch: _Batch, resolver: Resolver) -> None:
+        tables: list[tuple[str, pa.Table]] = []
+        batch.flush(resolver, tables)
+        for table, data in tables:
+            self.write(table, data)
+
+    def discard(self) -> None:
+        for tmp, _ in self.written:
+            tmp.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        for tmp, final in self.written:
+            tmp.replace(final)

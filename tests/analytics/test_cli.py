@@ -1,0 +1,84 @@
+"""`yrdhub analytics …` end to end on the GENERATED corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from yrdhub.cli import app
+
+from .synthetic import write_corpus
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> list[Path]:
+    return write_corpus(tmp_path / "in")
+
+
+def test_ingest_collaboration_unresolved(tmp_path: Path, corpus: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = tmp_path / "ws"
+    monkeypatch.setenv("YRDHUB_ANALYTICS_DIR", str(ws))
+    result = runner.invoke(app, ["analytics", "ingest", *map(str, corpus)])
+    assert result.exit_code == 0, result.output
+    assert "records/s" in result.output
+    assert "incopat.csv:7: row without 公开（公告）号 or 申请号" in result.output
+    assert any((ws / "works").glob("*.parquet"))
+    again = runner.invoke(app, ["analytics", "ingest", *map(str, corpus)])
+    assert "already ingested" in again.output
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        [
+            "analytics",
+            "collaboration",
+            "--level",
+            "province",
+            "--from",
+            "2020",
+            "--to",
+            "2024",
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--charts",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    with (out / "matrix_province.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    pairs = {(r["kind"], r["region_a"], r["region_b"]): r["full"] for r in rows}
+    assert pairs[("paper", "320000", "340000")] == "2"
+    assert {r["region_a_name"] for r in rows} >= {"江苏省"}
+    assert (out / "trend.svg").exists() and (out / "heatmap_province_paper.svg").exists()
+    result = runner.invoke(app, ["analytics", "unresolved", "--limit", "0"])
+    assert result.exit_code == 0
+
+
+def test_collaboration_needs_data(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["analytics", "collaboration", "-w", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+
+
+def test_resolve_keeps_order(tmp_path: Path) -> None:
+    lines = [
+        "Nanjing Univ, Nanjing 210093, Jiangsu, Peoples R China",
+        "东南大学",
+        "国际标准化组织",
+        "Maanshan",
+    ]
+    result = runner.invoke(app, ["analytics", "resolve", "-w", str(tmp_path)], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["input", "city_code", "province_code", "method"]
+    assert [r[0] for r in rows[1:]] == lines
+    assert [r[1] for r in rows[1:]] == ["320100", "320100", "", "340500"]
+    assert rows[3][3] == "unresolved"
