@@ -1,7 +1,7 @@
 """monitoring: framework versions, submissions and their values
 
 Revision ID: 20261125_0003
-Revises: 20261125_0002
+Revises: a34f888927ec
 Create Date: 2026-11-25 16:14:01.351281
 """
 

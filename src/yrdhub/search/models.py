@@ -1,0 +1,76 @@
+"""Search tables, shared by both backends.
+
+`search_document` holds the original text (for snippets), the segmented token strings the database indexes
+(title, body, search-mode sub-words, and meta tokens for kind, facets and grants), and `tsv`, which only
+PostgreSQL fills (a trigger computes it; GIN-indexed). On SQLite the FTS5 table `search_fts` (external
+content = this table) is created by the migration. `search_grant` keeps every grant with its visible_from;
+`search_facet` one row per facet value, for counting.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, literal_column
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from yrdhub.db import Base, utcnow
+
+
+class TsVector(TypeDecorator[str]):
+    """tsvector on PostgreSQL; a plain (unused, NULL) text column elsewhere."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(TSVECTOR())
+        return dialect.type_descriptor(Text())
+
+
+class SearchDocumentRow(Base):
+    __tablename__ = "search_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    title_key: Mapped[str] = mapped_column(String(100))  # first 100 characters, for prefix suggestions
+    body: Mapped[str] = mapped_column(Text)
+    title_tokens: Mapped[str] = mapped_column(Text)
+    body_tokens: Mapped[str] = mapped_column(Text)
+    extra_tokens: Mapped[str] = mapped_column(Text)
+    meta_tokens: Mapped[str] = mapped_column(Text)  # kind, facet values and grant tokens (yrdhub.search.meta)
+    facets: Mapped[dict[str, Any]]
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    tsv: Mapped[str | None] = mapped_column(TsVector())
+
+    __table_args__ = (
+        UniqueConstraint("kind", "ref"),
+        Index("ix_search_document_title_key", "title_key"),
+        # A literal column: PostgreSQL only (SQLite has FTS5 instead, and autogenerate skips it there).
+        Index("ix_search_document_tsv", literal_column("tsv"), postgresql_using="gin"),
+    )
+
+
+class SearchGrant(Base):
+    __tablename__ = "search_grant"
+
+    doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    visible_from: Mapped[datetime | None]
+
+
+class SearchFacet(Base):
+    __tablename__ = "search_facet"
+
+    doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # No (name, value) index on purpose: every read starts from the matching documents and reaches their facet
+    # rows by this primary key; with such an index the planners scanned every row of a facet instead.

@@ -1,0 +1,210 @@
+"""Search behaviour, the same suite on SQLite (FTS5) and PostgreSQL (tsvector + GIN)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from yrdhub.search import (
+    PUBLIC,
+    SearchDocument,
+    SearchQuery,
+    index,
+    index_many,
+    optimize,
+    remove,
+    search,
+    suggest,
+)
+
+EVERYONE = {PUBLIC}
+
+
+def doc(ref: str, title: str, body: str = "", kind: str = "report", **facets: object) -> SearchDocument:
+    return SearchDocument(kind=kind, ref=ref, title=title, body=body, grants=[PUBLIC], facets=facets)  # type: ignore[arg-type]
+
+
+def refs(session: Session, text: str, **kwargs: object) -> list[str]:
+    result = search(session, SearchQuery(text=text, limit=50, **kwargs), EVERYONE)  # type: ignore[arg-type]
+    return [hit.ref for hit in result.hits]
+
+
+def test_title_match_ranks_above_a_passing_mention(session: Session) -> None:
+    index_many(session, [
+        doc("body", "年度工作总结", "本年度完成了多项任务，其中包括量子通信相关的少量工作，以及大量其他工作内容。" * 3),
+        doc("title", "量子通信网络建设", "网络建设进展顺利。"),
+        doc("none", "新能源汽车", "电池与电机。"),
+    ])
+    assert refs(session, "量子通信") == ["title", "body"]
+
+
+def test_more_occurrences_rank_higher(session: Session) -> None:
+    index_many(session, [
+        doc("once", "报告甲", "石墨烯材料。其他内容，其他内容，其他内容。"),
+        doc("thrice", "报告乙", "石墨烯材料，石墨烯器件，石墨烯传感。"),
+    ])
+    assert refs(session, "石墨烯") == ["thrice", "once"]
+
+
+def test_phrase_needs_adjacent_words_plain_terms_do_not(session: Session) -> None:
+    index_many(session, [
+        doc("adjacent", "推动科技创新", "长三角地区。"),
+        doc("apart", "创新驱动", "依靠科技进步。"),
+        doc("reversed", "以创新科技推动发展", "园区建设。"),
+    ])
+    assert set(refs(session, "科技 创新")) == {"adjacent", "apart", "reversed"}
+    assert refs(session, '"科技创新"') == ["adjacent"]
+    assert refs(session, "“创新科技”") == ["reversed"]
+
+
+def test_phrase_does_not_cross_from_title_into_body(session: Session) -> None:
+    index(session, doc("edge", "绿色低碳科技", "创新平台建设"))
+    assert refs(session, '"科技创新"') == []
+    assert refs(session, "科技 创新") == ["edge"]
+
+
+def test_search_mode_sub_words_give_recall(session: Session) -> None:
+    index(session, doc("yrd", "长三角科技创新共同体建设发展规划"))
+    assert refs(session, "三角") == ["yrd"]
+    assert refs(session, "共同") == ["yrd"]
+    assert refs(session, '"三角"') == []  # a phrase means the exact word
+
+
+def test_all_terms_must_match(session: Session) -> None:
+    index_many(session, [doc("a", "量子计算"), doc("b", "量子通信"), doc("c", "光子计算")])
+    assert refs(session, "量子 计算") == ["a"]
+
+
+def test_snippet_and_title_are_highlighted_and_escaped(session: Session) -> None:
+    body = "前言。" * 50 + "本项目研究<script>alert('x')</script>钙钛矿太阳能电池的稳定性。" + "附录。" * 50
+    index(session, doc("pv", "钙钛矿电池 & 组件", body))
+    hit = search(session, SearchQuery(text="钙钛矿"), EVERYONE).hits[0]
+    assert hit.title_html == "<mark>钙钛矿</mark>电池 &amp; 组件"
+    assert "<mark>钙钛矿</mark>" in hit.snippet_html
+    assert "&lt;/script&gt;" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "</script>" not in hit.snippet_html
+    assert hit.snippet_html.startswith("…") and hit.snippet_html.endswith("…")
+
+
+def test_latin_and_digits(session: Session) -> None:
+    index_many(session, [doc("g", "5G通信模组", "支持NR标准"), doc("x", "4G模组")])
+    assert refs(session, "5g") == ["g"]
+    assert refs(session, "nr") == ["g"]
+
+
+def test_facets_count_the_filtered_result(session: Session) -> None:
+    index_many(session, [
+        doc("1", "集成电路设计", jurisdiction="310000", year=2020, discipline=["电子", "计算机"]),
+        doc("2", "集成电路制造", jurisdiction="320000", year=2020, discipline=["电子"]),
+        doc("3", "集成电路封装", jurisdiction="320000", year=2021, kind="achievement"),
+        doc("4", "生物医药", jurisdiction="330000", year=2021),
+    ])
+    result = search(session, SearchQuery(text="集成电路", facets=("jurisdiction", "year", "discipline", "kind")),
+                    EVERYONE)
+    assert result.total == 3
+    assert result.facets["jurisdiction"] == [("320000", 2), ("310000", 1)]
+    assert result.facets["year"] == [("2020", 2), ("2021", 1)]
+    assert result.facets["discipline"] == [("电子", 2), ("计算机", 1)]
+    assert result.facets["kind"] == [("report", 2), ("achievement", 1)]
+    filtered = search(session, SearchQuery(text="集成电路", filters={"jurisdiction": ["320000"]},
+                                           facets=("year",)), EVERYONE)
+    assert filtered.total == 2 and filtered.facets["year"] == [("2020", 1), ("2021", 1)]
+
+
+def test_filters_combine_and_kinds_restrict(session: Session) -> None:
+    index_many(session, [
+        doc("1", "氢能储运", jurisdiction="310000", year=2020),
+        doc("2", "氢能燃料电池", jurisdiction="340000", year=2021),
+        doc("3", "氢能制备", jurisdiction="340000", year=2020, kind="project"),
+    ])
+    assert sorted(refs(session, "氢能", filters={"jurisdiction": ["310000", "340000"], "year": [2020]})) == ["1", "3"]
+    assert refs(session, "氢能", kinds=["project"]) == ["3"]
+    assert sorted(refs(session, "", filters={"kind": ["report"]})) == ["1", "2"]
+    assert refs(session, "氢能", filters={"year": ["1999"]}) == []
+
+
+def test_hits_carry_their_facets(session: Session) -> None:
+    index(session, doc("1", "类脑智能", jurisdiction="310000", year=2022, discipline=["脑科学", "人工智能"]))
+    hit = search(session, SearchQuery(text="类脑"), EVERYONE).hits[0]
+    assert hit.facets == {"jurisdiction": ["310000"], "year": ["2022"], "discipline": ["人工智能", "脑科学"]}
+
+
+def test_keyset_pages_cover_every_hit_once_in_rank_order(session: Session) -> None:
+    index_many(session, [doc(f"d{i}", f"新材料研究{i}", "新材料。" * (i % 5 + 1) + "其他。" * (i % 3))
+                         for i in range(23)])
+    seen: list[str] = []
+    scores: list[float] = []
+    cursor = None
+    while True:
+        result = search(session, SearchQuery(text="新材料", limit=4, cursor=cursor), EVERYONE)
+        assert result.total == 23
+        seen += [hit.ref for hit in result.hits]
+        scores += [hit.score for hit in result.hits]
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(f"d{i}" for i in range(23))
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_blank_query_lists_everything_visible(session: Session) -> None:
+    index_many(session, [doc(str(i), f"文档{i}") for i in range(5)])
+    result = search(session, SearchQuery(text="", limit=2), EVERYONE)
+    assert result.total == 5 and len(result.hits) == 2 and result.next_cursor
+
+
+def test_punctuation_only_query_matches_nothing(session: Session) -> None:
+    index(session, doc("1", "文档"))
+    assert search(session, SearchQuery(text="，。“”"), EVERYONE).total == 0
+
+
+def test_fts_syntax_in_user_text_is_literal(session: Session) -> None:
+    index(session, doc("1", "科技 OR 创新 NEAR AND"))
+    for text in ['科技 OR', '"科技" AND (', "NEAR(科技", "科技*", "-科技", "title_tokens:科技", "'科技'", "科技 & | !"]:
+        search(session, SearchQuery(text=text), EVERYONE)  # no syntax error, whatever the text
+    assert refs(session, "or") == ["1"]
+
+
+def test_indexing_again_replaces_and_remove_deletes(session: Session) -> None:
+    index(session, doc("r", "旧标题钠离子", jurisdiction="310000"))
+    index(session, doc("r", "新标题锂电池", jurisdiction="320000"))
+    assert refs(session, "钠离子") == []
+    result = search(session, SearchQuery(text="锂电池", facets=("jurisdiction",)), EVERYONE)
+    assert [h.ref for h in result.hits] == ["r"] and result.facets["jurisdiction"] == [("320000", 1)]
+    assert remove(session, "report", "r") is True
+    assert remove(session, "report", "r") is False
+    assert refs(session, "锂电池") == []
+
+
+def test_same_ref_in_different_kinds_are_different_documents(session: Session) -> None:
+    index_many(session, [doc("7", "碳捕集", kind="project"), doc("7", "碳捕集报告", kind="report")])
+    assert search(session, SearchQuery(text="碳捕集"), EVERYONE).total == 2
+
+
+def test_suggest_completes_visible_titles(session: Session) -> None:
+    index_many(session, [doc("1", "长三角科技创新共同体"), doc("2", "长三角一体化"), doc("3", "长江经济带"),
+                         doc("4", "长三角一体化")])
+    assert suggest(session, "长三角", EVERYONE) == ["长三角一体化", "长三角科技创新共同体"]
+    assert suggest(session, "长", EVERYONE, limit=2) == ["长三角一体化", "长三角科技创新共同体"]
+    assert suggest(session, "  ", EVERYONE) == []
+
+
+def test_bad_input_is_refused(session: Session) -> None:
+    with pytest.raises(ValueError):
+        search(session, SearchQuery(text="x", cursor="not-a-cursor"), EVERYONE)
+    with pytest.raises(ValueError):
+        search(session, SearchQuery(text="x", limit=0), EVERYONE)
+    with pytest.raises(ValueError):
+        index(session, SearchDocument("report", "1", "t", grants=["no such token!"]))
+    with pytest.raises(ValueError):
+        index(session, SearchDocument("report", "1", "t", grants=[PUBLIC], facets={"kind": "x"}))
+    with pytest.raises(ValueError):
+        index(session, SearchDocument("", "1", "t", grants=[PUBLIC]))
+
+
+def test_optimize_keeps_results(session: Session) -> None:
+    index_many(session, [doc(str(i), f"海洋观测{i}", "海洋。" * (i % 4 + 1)) for i in range(12)])
+    before = search(session, SearchQuery(text="海洋", limit=50), EVERYONE)
+    optimize(session)
+    after = search(session, SearchQuery(text="海洋", limit=50), EVERYONE)
+    assert [h.ref for h in after.hits] == [h.ref for h in before.hits] and after.total == 12
