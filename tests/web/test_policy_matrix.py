@@ -265,6 +265,15 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['approved']}/changes/{w.prog['change']}/decision",
                                headers=h, json={"approve": True, "reason": "同意"}),
         {"office_admin", "js_admin"}),
+    "POST /api/v1/outputs/reports": (
+        lambda c, w, h: c.post("/api/v1/outputs/reports", headers=h, json={
+            "number": "JS-2026-0001", "title": "矩阵报告", "type": "final", "org_id": w.org_a, "openness": "public",
+            "year": 2026}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/outputs/achievements": (
+        lambda c, w, h: c.post("/api/v1/outputs/achievements", headers=h, json={
+            "kind": "patent", "title": "矩阵专利", "year": 2026, "applicant_org_ids": [w.org_a]}),
+        {"office_admin", "org_admin_own", "member"}),
     "POST /api/v1/monitoring/evaluations": (
         lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
         {"office_admin"}),

@@ -112,10 +112,15 @@ POLICY: dict[str, Rule] = {
     "project.fund": _in_province("jurisdiction_admin"),  # the funder's own sign-off only
     "project.review": _assigned_expert,
     "project.read_draft": _any(_office, _owner_admin, _org_member, _assigned_expert),
+    # outputs: an organisation's members register its reports and achievements; insiders read restricted ones
+    "output.create": _any(_office, _org_member),
+    "output.insider": _any(_office, _org_member),
+    "output.usage": _any(_office, _in_province("jurisdiction_admin"), _org_admin),
 }
 
 # Actions that only read; everything else needs a token's "write" scope.
-READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft"})
+READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.insider",
+                                          "output.usage"})
 
 
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:

@@ -1,0 +1,67 @@
+"""Output tables: S&T reports, achievements and de-duplicated usage events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yrdhub.db import Base, utcnow
+
+OPENNESS = ("public", "delayed", "restricted")  # 公开 / 延期公开 / 限制
+REPORT_TYPES = ("final", "annual", "topical")
+ACHIEVEMENT_KINDS = ("paper", "patent", "standard", "software", "product", "variety")
+
+
+class Report(Base):
+    __tablename__ = "out_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    type: Mapped[str] = mapped_column(String(16))
+    authors: Mapped[list[Any]] = mapped_column(default=list)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # the submitting organisation
+    province_code: Mapped[str | None] = mapped_column(String(6), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("prog_project.id"), index=True)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    full_text: Mapped[str] = mapped_column(Text, default="")
+    openness: Mapped[str] = mapped_column(String(12), index=True)
+    embargo_until: Mapped[date | None]
+    year: Mapped[int]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+
+
+class Achievement(Base):
+    __tablename__ = "out_achievement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    identifier: Mapped[str] = mapped_column(String(120), default="")  # DOI, patent number, standard number …
+    year: Mapped[int]
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("prog_project.id"), index=True)
+    applicants: Mapped[list[Any]] = mapped_column(default=list)  # [{"org_id", "name", "province"}]
+    trl: Mapped[int | None]
+    transfer_status: Mapped[str] = mapped_column(String(16), default="none")  # none | licensed | transferred
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_sample: Mapped[bool] = mapped_column(default=False)
+
+
+class UsageEvent(Base):
+    """A view or download, counted once per reader and day."""
+
+    __tablename__ = "out_usage"
+    __table_args__ = (UniqueConstraint("report_id", "reader", "day", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("out_report.id", ondelete="CASCADE"), index=True)
+    reader: Mapped[str] = mapped_column(String(80))  # "user:<id>" or "anon:<hash of address>"
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(10))  # view | download

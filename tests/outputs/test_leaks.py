@@ -1,0 +1,139 @@
+"""An embargoed or restricted report never leaks: every GET route of the app (enumerated, not listed by hand),
+search, suggestions, facets and exports, as anonymous, as a member of another organisation and as an admin of
+another jurisdiction. After the embargo date passes, the embargoed report appears where it should."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import login
+from yrdhub import search
+from yrdhub.accounts.actor import SYSTEM, Actor, Grant
+from yrdhub.outputs import service
+from yrdhub.regions import orgs
+from yrdhub.regions.orgs import OrgInput
+
+EMBARGO, RESTRICT, PUBLIC_MARK = "EMBARGOMARKERQX", "RESTRICTMARKERZV", "PUBLICMARKERWK"
+SECRET_TEXT = "FULLTEXTMARKERJB"
+
+
+def all_get_routes(app: FastAPI) -> list[str]:
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [("", r) for r in app.routes]
+    while stack:
+        prefix, route = stack.pop()
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            stack.extend((prefix + route.include_context.prefix, r) for r in original.routes)
+        elif "GET" in (getattr(route, "methods", None) or set()):
+            found.append(prefix + route.path)
+    return sorted(set(found))
+
+
+@pytest.fixture
+def world(session: Session, make_user):  # type: ignore[no-untyped-def]
+    owner = orgs.create(session, actor=SYSTEM, data=OrgInput(name="泄露测试研究院", type="institute", region="上海"))
+    other = orgs.create(session, actor=SYSTEM, data=OrgInput(name="其他单位", type="enterprise", region="南京"))
+    author = Actor(username="author", grants=(Grant("member", f"org:{owner.id}"),), via="system")
+    common = dict(type="final", org_id=owner.id, year=2025, authors=["张三"], keywords=["集成电路"])
+    embargoed = service.create_report(session, actor=author, number="SH-2025-0001", title=f"{EMBARGO} 芯片报告",
+                                      openness="delayed", embargo_until=date.today() + timedelta(days=365),
+                                      abstract=f"摘要 {EMBARGO}", full_text=f"全文 {EMBARGO} {SECRET_TEXT}", **common)
+    restricted = service.create_report(session, actor=author, number="SH-2025-0002", title=f"{RESTRICT} 保密报告",
+                                       openness="restricted", abstract=f"摘要 {RESTRICT}",
+                                       full_text=f"全文 {RESTRICT}", **common)
+    public = service.create_report(session, actor=author, number="SH-2025-0003", title=f"{PUBLIC_MARK} 公开报告",
+                                   openness="public", abstract="公开摘要", full_text=f"公开全文 {SECRET_TEXT}",
+                                   **common)
+    make_user("member", f"org:{other.id}", username="other_member")
+    make_user("jurisdiction_admin", "320000", username="other_admin")
+    make_user("member", f"org:{owner.id}", username="insider")
+    return {"owner": owner, "embargoed": embargoed, "restricted": restricted, "public": public}
+
+
+def fill(path: str, world: dict[str, Any], report_id: int) -> str:
+    values = {"report_id": report_id, "org_id": world["owner"].id, "code": "310000", "ref": "latest",
+              "version": 1, "level": "city"}
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
+
+
+def crawl(client: TestClient, app: FastAPI, world: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every GET route with every report id, plain and with the markers as query text, JSON and CSV."""
+    seen = []
+    skip = ("/static", "/api/docs", "/api/v1/openapi.json", "/favicon.ico", "/lang/")
+    for route in all_get_routes(app):
+        if route.startswith(skip) or route.endswith(".pdf"):
+            continue
+        for report in (world["embargoed"], world["restricted"]):
+            url = fill(route, world, report.id)
+            # Probes that match the secret records without containing the markers (echoed query text is not a leak).
+            for query in ("", "?q=芯片报告&text=芯片报告&prefix=EMB", "?q=保密报告&prefix=RES&format=csv",
+                          "?q=集成电路&kind=report_text", "?q=张三&kind=report"):
+                response = client.get(url + query)
+                seen.append((url + query, response.text))
+    return seen
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other_member", "other_admin"])
+def test_markers_never_leak(who: str, client: TestClient, app: FastAPI, world) -> None:  # type: ignore[no-untyped-def]
+    if who != "anonymous":
+        login(client, who)
+    pages = crawl(client, app, world)
+    assert len(pages) > 150
+    leaks = [url for url, text in pages if EMBARGO in text or RESTRICT in text]
+    assert not leaks, leaks[:10]
+    # the control is found: the crawl really searches
+    hits = client.get("/api/v1/search", params={"q": PUBLIC_MARK, "kind": "report"}).json()
+    assert hits["total"] == 1 and PUBLIC_MARK in hits["hits"][0]["title_html"]
+    facets = client.get("/api/v1/search", params={"q": "芯片", "kind": "report"}).json()
+    assert facets["total"] == sum(n for _, n in facets["facets"].get("openness", []))
+    assert ("delayed", 1) not in [tuple(x) for x in facets["facets"].get("openness", [])]
+
+
+def test_full_text_needs_a_sign_in(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    public = world["public"]
+    assert client.get(f"/api/v1/outputs/reports/{public.id}/text").status_code == 401
+    assert SECRET_TEXT not in client.get(f"/outputs/reports/{public.id}").text
+    assert client.get("/api/v1/search", params={"q": SECRET_TEXT}).json()["total"] == 0
+    login(client, "other_member")
+    assert SECRET_TEXT in client.get(f"/api/v1/outputs/reports/{public.id}/text").json()["full_text"]
+    assert client.get("/api/v1/search", params={"q": SECRET_TEXT, "kind": "report_text"}).json()["total"] == 1
+
+
+def test_insiders_see_everything(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "insider")
+    assert client.get(f"/outputs/reports/{world['restricted'].id}").status_code == 200
+    assert client.get("/api/v1/search", params={"q": RESTRICT}).json()["total"] == 2  # record and full text
+
+
+def test_after_the_embargo_date_it_appears(client: TestClient, session: Session, world) -> None:  # type: ignore[no-untyped-def]
+    report = world["embargoed"]
+    assert client.get(f"/outputs/reports/{report.id}").status_code == 404
+    report.embargo_until = date.today() - timedelta(days=1)  # time passes
+    for doc in service.search_documents(report):
+        search.index(session, doc)
+    session.flush()
+    assert EMBARGO in client.get(f"/outputs/reports/{report.id}").text
+    assert client.get("/api/v1/search", params={"q": EMBARGO}).json()["total"] == 1  # the record, not the text
+    assert EMBARGO in client.get("/api/v1/outputs/reports", params={"format": "csv"}).content.decode("utf-8-sig")
+    assert SECRET_TEXT not in client.get(f"/outputs/reports/{report.id}").text  # full text: sign in first
+    assert RESTRICT not in client.get("/api/v1/outputs/reports").text
+
+
+def test_usage_is_counted_once_per_reader_and_day(client: TestClient, session: Session, world, make_user) -> None:  # type: ignore[no-untyped-def]
+    public = world["public"]
+    for _ in range(3):
+        client.get(f"/outputs/reports/{public.id}")
+    make_user("office_admin", username="usage_office")
+    login(client, "usage_office")
+    client.get(f"/api/v1/outputs/reports/{public.id}/text")
+    client.get(f"/api/v1/outputs/reports/{public.id}/text")
+    rows = {r["number"]: r for r in client.get("/api/v1/outputs/usage").json()}
+    assert rows["SH-2025-0003"]["views"] == 1 and rows["SH-2025-0003"]["downloads"] == 1
