@@ -9,6 +9,7 @@ from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yrdhub.db import Base, utcnow
+from yrdhub.regions import models as _regions  # noqa: F401  (tables our foreign keys point to)
 
 STATUSES = ("draft", "submitted", "approved", "accepted", "returned")
 

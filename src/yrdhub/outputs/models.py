@@ -9,6 +9,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yrdhub.db import Base, utcnow
+from yrdhub.programmes import models as _programmes  # noqa: F401  (tables our foreign keys point to)
+from yrdhub.regions import models as _regions  # noqa: F401
 
 OPENNESS = ("public", "delayed", "restricted")  # 公开 / 延期公开 / 限制
 REPORT_TYPES = ("final", "annual", "topical")

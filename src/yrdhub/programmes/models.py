@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from yrdhub.accounts import models as _accounts  # noqa: F401  (tables our foreign keys point to)
 from yrdhub.db import Base, utcnow
+from yrdhub.regions import models as _regions  # noqa: F401
 
 
 class Programme(Base):
