@@ -10,6 +10,7 @@ from yrdhub import search
 from yrdhub.outputs import service
 from yrdhub.outputs.models import Achievement, Report
 from yrdhub.regions import orgs
+from yrdhub.regions import service as regions
 from yrdhub.web.deps import ActorDep, RowId, SessionDep
 from yrdhub.web.templating import render
 
@@ -49,4 +50,19 @@ def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str =
                 cursor=cursor or None), search.reader_tokens(actor))
         except ValueError:
             result = None
-    return render(request, "outputs/search.html", q=q, kind=kind, result=result, links=LINKS)
+    zh = request.state.lang != "en"
+    regions_ = {r.code: (r.short_name if zh else r.name_en) for r in regions.list_regions(session, level="province")}
+    labels = {
+        "facet": {"type": "类型" if zh else "Type", "year": "年份" if zh else "Year",
+                  "province": "地区" if zh else "Jurisdiction", "openness": "公开类别" if zh else "Openness",
+                  "kind": "类别" if zh else "Kind"},
+        "type": {"final": "最终报告" if zh else "Final", "annual": "年度报告" if zh else "Annual",
+                 "topical": "专题报告" if zh else "Topical", "paper": "论文" if zh else "Paper",
+                 "patent": "专利" if zh else "Patent", "standard": "标准" if zh else "Standard",
+                 "software": "软件" if zh else "Software", "product": "产品" if zh else "Product",
+                 "variety": "品种" if zh else "Variety"},
+        "province": regions_,
+        "openness": {"public": "公开" if zh else "Public", "delayed": "延期公开" if zh else "Delayed",
+                     "restricted": "限制" if zh else "Restricted"},
+    }
+    return render(request, "outputs/search.html", q=q, kind=kind, result=result, links=LINKS, labels=labels)
