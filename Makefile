@@ -34,7 +34,7 @@ db: install
 	$(BIN)/yrdhub db upgrade
 
 data: db
-	$(BIN)/yrdhub data load
+	$(BIN)/yrdhub data load $(if $(filter development,$(YRDHUB_ENVIRONMENT)),--samples,)
 
 run: data
 	$(BIN)/yrdhub users bootstrap

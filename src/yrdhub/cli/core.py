@@ -89,7 +89,8 @@ def _redact(url: str) -> str:
 
 
 @data_app.command("load")
-def data_load() -> None:
+def data_load(samples: bool = typer.Option(False, "--samples", help="加入生成的示例数据（标注“示例”）/ add generated "
+                                                                      "sample data, marked 示例")) -> None:
     """载入内置数据（地区、边界、官方统计；可重复执行）Load the bundled data (idempotent)."""
     from yrdhub.monitoring import service as monitoring
     from yrdhub.monitoring import tasks as plan_tasks
@@ -100,6 +101,11 @@ def data_load() -> None:
         submissions = monitoring.load_bundled(session, actor=operator())
         tasks = plan_tasks.load_bundled(session, actor=operator())
         evaluated = _default_evaluation(session)
+        if samples:
+            from yrdhub.cli.samples import load_samples
+
+            added = load_samples(session, actor=operator())
+            console.print("示例数据 sample data: " + ("已载入 loaded" if added else "已存在 already there"))
     console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
                   f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}; "
                   f"监测数据 monitoring submissions: +{submissions}; 规划任务 plan tasks: +{tasks}"
