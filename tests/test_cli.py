@@ -86,3 +86,13 @@ def test_audit_verify_detects_tampering(fresh_db: str) -> None:
     engine.dispose()
     code, out = run("audit", "verify")
     assert code == 2 and "TAMPERED" in out and "at event 1" in out
+
+
+def test_make_run_sequence_with_samples_still_creates_the_admin(fresh_db: str) -> None:
+    """`make run` in development: data load --samples (which creates a sample expert), then bootstrap."""
+    assert run("db", "upgrade")[0] == 0
+    code, out = run("data", "load", "--samples")
+    assert code == 0 and "已载入" in out
+    code, out = run("users", "bootstrap")
+    assert code == 0 and "office_admin: admin" in out
+    assert "已存在" in run("data", "load", "--samples")[1]

@@ -256,11 +256,15 @@ def actor_for_token(session: Session, secret: str) -> Actor | None:
     return actor_for(user, via="token", token_scopes=frozenset(row.scopes))
 
 
-def bootstrap_admin(session: Session, *, actor: Actor, username: str = "admin") -> str | None:
-    """On a database without users, create an office_admin with a random password and return it (once)."""
-    if session.execute(select(func.count()).select_from(User)).scalar_one():
+def bootstrap_admin(session: Session, *, actor: Actor, username: str = "admin") -> tuple[str, str] | None:
+    """When nobody can administer the platform yet (no office_admin), create one with a random password and
+    return its (username, password) once. Other users — e.g. the sample data's expert — do not count."""
+    admins = select(func.count()).select_from(RoleGrant).where(RoleGrant.role == "office_admin")
+    if session.execute(admins).scalar_one():
         return None
+    if get_user(session, username=username) is not None:
+        username = f"{username}-{secrets.token_hex(3)}"
     password = secrets.token_urlsafe(15)
     user = create_user(session, actor=actor, username=username, password=password, display_name="联合办公室管理员")
     grant(session, actor=actor, user=user, role="office_admin")
-    return password
+    return username, password

@@ -187,8 +187,9 @@ def users_list() -> None:
 def users_bootstrap(username: str = "admin") -> None:
     """首次启动：若无用户则创建联合办公室管理员 On first start create an office_admin (password printed once)."""
     with unit_of_work() as session:
-        password = accounts.bootstrap_admin(session, actor=operator(), username=username)
-    if password:
+        created = accounts.bootstrap_admin(session, actor=operator(), username=username)
+    if created:
+        username, password = created
         console.rule("[bold yellow]首次启动 first start")
         console.print(f"管理员 office_admin: [bold]{username}[/bold]  密码 password: [bold yellow]{password}"
                       "[/bold yellow]\n此密码仅显示一次，请立即保存 — shown only once, store it now.")
