@@ -132,3 +132,19 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/organisations" in spec["paths"] and "/api/v1/regions/{code}" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_duplicate_codes_are_a_conflict_not_a_500(client: TestClient, session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    headers = token(session, make_user)
+    org = client.post("/api/v1/organisations", headers=headers, json={"name": "重复编号测试", "type": "lab",
+                                                                      "region": "上海"}).json()
+    body = {"number": "DUP-0001", "title": "报告", "type": "final", "org_id": org["id"], "openness": "public",
+            "year": 2025}
+    assert client.post("/api/v1/outputs/reports", headers=headers, json=body).status_code == 201
+    again = client.post("/api/v1/outputs/reports", headers=headers, json=body)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    session.rollback()  # what the request's own session does after an error (the test shares one session)
+    programme = {"code": "DUP-PROG", "name": "计划", "owners": ["310000"]}
+    assert client.post("/api/v1/programmes", headers=headers, json=programme).status_code == 201
+    assert client.post("/api/v1/programmes", headers=headers, json=programme).status_code == 409
+    session.rollback()

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -90,6 +91,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.ApiError, _api_or_page(errors.api_error_handler))
     app.add_exception_handler(RequestValidationError, _api_or_page(errors.validation_handler))
     app.add_exception_handler(PermissionDenied, _api_or_page(errors.permission_handler))
+    app.add_exception_handler(IntegrityError, _api_or_page(errors.integrity_handler))
 
     async def http_exception(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -54,6 +54,14 @@ async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body("validation_error", "请求参数有误 / invalid request", fields), status_code=422)
 
 
+async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A unique or foreign-key constraint refused the write (e.g. a duplicate code): the transaction is rolled
+    back and the client is told, instead of a 500."""
+    return JSONResponse(body("conflict", "与已有记录冲突（编号或代码重复，或引用的记录不存在），未写入任何数据 / "
+                                         "conflicts with existing records (a duplicate number or code, or a missing "
+                                         "referenced record); nothing was written"), status_code=409)
+
+
 async def permission_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PermissionDenied)
     anonymous = exc.actor.user_id is None

@@ -53,7 +53,8 @@ class Step:
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
-        raise NotImplementedError
+        # The base class of all steps: every concrete step (Denominate, Impute, …) overrides this.
+        raise NotImplementedError(f"{type(self).__name__} does not implement transform()")
 
     def fit_transform(self, X: pd.DataFrame, context: Context) -> pd.DataFrame:
         return self.fit(X, context).transform(X)
