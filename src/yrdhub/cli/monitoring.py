@@ -8,9 +8,8 @@ import typer
 from rich.table import Table
 
 from yrdhub.cli.core import console, err, fail, operator, unit_of_work
-from yrdhub.monitoring import evaluations, service
+from yrdhub.monitoring import evaluation, evaluations, service
 
-UNIT_NAMES = {"310000": "上海", "320000": "江苏", "330000": "浙江", "340000": "安徽", "YRD": "长三角 YRD"}
 app = typer.Typer(no_args_is_help=True, help="监测评估 Monitoring and evaluation")
 
 
@@ -40,7 +39,7 @@ def _print(run: evaluations.EvaluationRun) -> None:
         if row["Time"] == last:
             r = ranks.get(row["uCode"])
             interval = f"{r['Nominal']:.0f} ({r['Q5']:.0f}–{r['Q95']:.0f})" if r else "—"
-            unit = UNIT_NAMES.get(str(row["uCode"]), str(row["uCode"]))
+            unit = evaluation.UNIT_NAMES.get(str(row["uCode"]), str(row["uCode"]))
             table.add_row(unit, str(row["Time"]), f"{row['Index']:.1f}", interval)
     console.print(table)
 

@@ -27,9 +27,11 @@ from yrdhub.indicators import Aggregate, Inputs, Normalise, Pipeline, Uncertain,
 from yrdhub.indicators import Framework as EngineFramework
 from yrdhub.indicators.uncertainty import noisy_weights
 from yrdhub.monitoring.framework import Spec
+from yrdhub.regions.service import YRD_PROVINCES
 
 YRD = "YRD"
-PROVINCES = ("310000", "320000", "330000", "340000")
+UNIT_NAMES = {"310000": "上海", "320000": "江苏", "330000": "浙江", "340000": "安徽", YRD: "长三角"}
+PROVINCES = YRD_PROVINCES
 
 
 @dataclass(frozen=True)

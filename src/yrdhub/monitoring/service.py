@@ -11,6 +11,7 @@ import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,8 +24,9 @@ from yrdhub.db import utcnow
 from yrdhub.monitoring.framework import BUNDLED, FrameworkError, Spec, bundled_raw, parse, spec_hash
 from yrdhub.monitoring.models import DataValue, Framework, Submission
 from yrdhub.monitoring.validation import Entry, Problem, validate
+from yrdhub.regions.service import YRD_PROVINCES
 
-PROVINCES = ("310000", "320000", "330000", "340000")
+PROVINCES = YRD_PROVINCES
 OPEN = ("draft", "returned")
 
 
@@ -68,7 +70,17 @@ def get_framework(session: Session, code: str, version: int | None = None) -> Fr
 
 
 def spec_of(framework: Framework) -> Spec:
-    return parse(framework.spec)
+    """The parsed spec; a stored version never changes, so one parse per spec hash is enough."""
+    return _parsed(framework.spec_hash, framework.spec)
+
+
+_SPECS: dict[str, Spec] = {}
+
+
+def _parsed(digest: str, raw: dict[str, Any]) -> Spec:
+    if digest not in _SPECS:
+        _SPECS[digest] = parse(raw)
+    return _SPECS[digest]
 
 
 def load_bundled(session: Session, *, actor: Actor) -> int:
@@ -150,11 +162,12 @@ def indicator_values(session: Session, framework: Framework, *, regions: tuple[s
 NATIONAL = "100000"
 
 
-def national_series(element: str) -> list[tuple[int, float]]:
+@lru_cache(maxsize=32)
+def national_series(element: str) -> tuple[tuple[int, float], ...]:
     """A published national figure for comparison (not submitted by anyone: read from the bundled data)."""
     with (BUNDLED / "data_values.csv").open(encoding="utf-8") as fh:
-        return sorted((int(r["year"]), float(r["value"])) for r in csv.DictReader(fh)
-                      if r["region_code"] == NATIONAL and r["element"] == element)
+        return tuple(sorted((int(r["year"]), float(r["value"])) for r in csv.DictReader(fh)
+                            if r["region_code"] == NATIONAL and r["element"] == element))
 
 
 def get_submission(session: Session, submission_id: int) -> Submission | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -17,17 +18,20 @@ from yrdhub.accounts.policy import Target, authorize
 from yrdhub.db import utcnow
 from yrdhub.monitoring.framework import BUNDLED
 from yrdhub.monitoring.models import PlanTask, TaskUpdate
+from yrdhub.regions.service import YRD_PROVINCES
 
 STATUSES = ("not_started", "in_progress", "completed", "delayed")  # what a report may say
 UNREPORTED = "unreported"  # a task nobody has reported on yet
-PROVINCES = ("310000", "320000", "330000", "340000")
+PROVINCES = YRD_PROVINCES
 
 
 class TaskError(ValueError):
     pass
 
 
+@lru_cache(maxsize=1)
 def bundled() -> dict[str, Any]:
+    """The bundled task list (parsed once; callers read it, never change it)."""
     return dict(yaml.safe_load((BUNDLED / "plan_tasks.yaml").read_text(encoding="utf-8")))
 
 

@@ -35,8 +35,9 @@ from yrdhub.programmes.models import (
     Transition,
 )
 from yrdhub.regions import orgs
+from yrdhub.regions.service import YRD_PROVINCES
 
-PROVINCES = ("310000", "320000", "330000", "340000")
+PROVINCES = YRD_PROVINCES
 ACTIVE = ("submitted", "under_review", "approved", "contracted", "midterm_passed")
 PUBLIC = ("approved", "contracted", "midterm_passed", "accepted", "terminated")  # visible to everyone
 MOVES = {  # action -> (allowed from, to)

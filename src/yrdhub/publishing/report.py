@@ -17,7 +17,7 @@ from yrdhub.monitoring.targets import plan_targets
 from yrdhub.publishing import charts
 
 TEMPLATES = Path(__file__).parent / "templates"
-UNIT_NAMES = {"310000": "上海", "320000": "江苏", "330000": "浙江", "340000": "安徽", "YRD": "长三角"}
+UNIT_NAMES = evaluation.UNIT_NAMES
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 _env.filters["extract"] = lambda key, mapping: mapping.get(key, key)
 

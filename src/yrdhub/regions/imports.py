@@ -130,7 +130,7 @@ def _check_rows(session: Session, actor: Actor, body: list[tuple[int, list[str]]
     region_cache: dict[str, Region | None] = {}
     addresses = sorted({_cell(c, mapping, "address") for _, c in body
                         if not _cell(c, mapping, "region") and _cell(c, mapping, "address")})
-    address_region = _regions_from_addresses(session, addresses)
+    address_region = regions.from_addresses(session, addresses)
     existing_uscc = {code for (code,) in session.execute(select(Organisation.uscc).where(
         Organisation.uscc.is_not(None)))}
     seen: dict[str, int] = {}
@@ -189,23 +189,6 @@ def _check_rows(session: Session, actor: Actor, body: list[tuple[int, list[str]]
         rows.append(_Row(line, values, _cell(cells, mapping, "parent"), key))
     _check_parents(session, rows, seen, report)
     return rows
-
-
-def _regions_from_addresses(session: Session, addresses: list[str]) -> dict[str, Region | None]:
-    if not addresses:
-        return {}
-    found = regions._cpca_transform(addresses)
-    result: dict[str, Region | None] = {}
-    for address, adcode in zip(addresses, found["adcode"], strict=True):
-        code = str(adcode or "")[:6]
-        region = None
-        if code and code != "nan":
-            for candidate in (code, code[:4] + "00", code[:2] + "0000"):
-                region = session.get(Region, candidate)
-                if region is not None:
-                    break
-        result[address] = region
-    return result
 
 
 def _check_parents(session: Session, rows: list[_Row], seen: dict[str, int], report: ImportReport) -> None:

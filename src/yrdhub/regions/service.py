@@ -19,6 +19,7 @@ from yrdhub.accounts.policy import authorize
 from yrdhub.regions.models import Region, RegionStatistic
 
 DATA = importlib.resources.files("yrdhub") / "data"
+YRD_PROVINCES = ("310000", "320000", "330000", "340000")  # 上海, 江苏, 浙江, 安徽
 
 
 def bundled_divisions() -> list[dict[str, str]]:
@@ -35,6 +36,11 @@ def boundaries(level: str = "city") -> dict[str, Any]:
 
 def get(session: Session, code: str) -> Region | None:
     return session.get(Region, code)
+
+
+def provinces(session: Session) -> dict[str, Region]:
+    """The four jurisdictions, in code order."""
+    return {code: region for code in YRD_PROVINCES if (region := session.get(Region, code)) is not None}
 
 
 def province_of(session: Session, code: str | None) -> str | None:
@@ -71,10 +77,21 @@ def _cpca_transform(addresses: Sequence[str]) -> Any:
 
 def from_address(session: Session, address: str) -> Region | None:
     """The most specific YRD region named in a free-text Chinese address (county, else city, else province)."""
-    if not address.strip():
-        return None
-    row = _cpca_transform([address]).iloc[0]
-    code = str(row.get("adcode") or "")
+    return from_addresses(session, [address]).get(address)
+
+
+def from_addresses(session: Session, addresses: Sequence[str]) -> dict[str, Region | None]:
+    """`from_address` for many addresses with one pass of the address parser (bulk imports)."""
+    wanted = [a for a in dict.fromkeys(addresses) if a.strip()]
+    if not wanted:
+        return {}
+    found = _cpca_transform(wanted)
+    return {address: _region_for_adcode(session, str(adcode or ""))
+            for address, adcode in zip(wanted, found["adcode"], strict=True)}
+
+
+def _region_for_adcode(session: Session, code: str) -> Region | None:
+    """Our region for a parsed code: the county if we have it, else its city, else its province."""
     if not code or code == "nan":
         return None
     code = code[:6]

@@ -12,7 +12,7 @@ from yrdhub.web.deps import ActorDep, SessionDep
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PROVINCES = ("310000", "320000", "330000", "340000")
+PROVINCES = regions.YRD_PROVINCES
 
 
 def series(session: SessionDep, indicator: str, codes: tuple[str, ...]) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def series(session: SessionDep, indicator: str, codes: tuple[str, ...]) -> dict[
 
 @router.get("/")
 def home(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    names = {code: region for code in PROVINCES if (region := regions.get(session, code)) is not None}
+    names = regions.provinces(session)
     population = regions.statistics(session, indicator="census_population")
     cities = {r.code: r for r in regions.list_regions(session, level="city", limit=100)}
     map_data = [{"name": cities[s.region_code].name, "code": s.region_code, "value": s.value,

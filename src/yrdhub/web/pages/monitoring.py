@@ -27,9 +27,6 @@ def _framework(session: SessionDep) -> Framework:
     return framework
 
 
-def _names(session: SessionDep) -> dict[str, Any]:
-    return {code: regions.get(session, code) for code in service.PROVINCES}
-
 
 @router.get("/monitoring")
 def dashboard(request: Request, session: SessionDep, actor: ActorDep, period: int | None = None,
@@ -37,7 +34,7 @@ def dashboard(request: Request, session: SessionDep, actor: ActorDep, period: in
     framework = _framework(session)
     spec = service.spec_of(framework)
     rows = service.indicator_values(session, framework)
-    names = _names(session)
+    names = regions.provinces(session)
     data: dict[str, Any] = {
         "indicators": [{"code": i.code, "name": i.name, "name_en": i.name_en, "unit": i.unit,
                         "dimension": i.dimension} for i in spec.indicators],
@@ -87,7 +84,7 @@ def workspace(request: Request, session: SessionDep, actor: ActorDep) -> Respons
     grid: dict[tuple[str, int], Any] = {(c.region_code, c.period): c
                                         for c in service.completeness(session, framework, periods)}
     own = [p for p in service.PROVINCES if can(actor, "monitoring.edit", Target(province=p))]
-    return render(request, "monitoring/workspace.html", periods=periods, grid=grid, names=_names(session),
+    return render(request, "monitoring/workspace.html", periods=periods, grid=grid, names=regions.provinces(session),
                   submissions=service.list_submissions(session, actor=actor, framework=framework)[:60],
                   own=own, error=request.query_params.get("error"), can_evaluate=can(actor, "monitoring.evaluate"))
 
@@ -249,7 +246,7 @@ def task_board(request: Request, session: SessionDep, actor: ActorDep, region: s
     tasks = plan_tasks.list_tasks(session, region=region or None)
     everything = plan_tasks.list_tasks(session)
     return render(request, "monitoring/tasks.html", tasks=tasks, areas=plan_tasks.areas(), region=region,
-                  overdue={t.code: plan_tasks.is_overdue(t) for t in tasks}, names=_names(session),
+                  overdue={t.code: plan_tasks.is_overdue(t) for t in tasks}, names=regions.provinces(session),
                   area_names={a["code"]: a["name_en" if request.state.lang == "en" else "name"]
                               for a in plan_tasks.areas()},
                   by_area=plan_tasks.progress_by(tasks, "area"), by_region=plan_tasks.progress_by(everything, "region"),
@@ -264,7 +261,7 @@ def _task_page(request: Request, session: SessionDep, actor: ActorDep, code: str
     regions_ = sorted(r for r in plan_tasks.provinces_of(task)
                       if can(actor, "monitoring.task_report", Target(province=r)))
     can_report = bool(regions_) or actor.has_role("office_admin")
-    return render(request, "monitoring/task.html", status_code=status_code, task=task, names=_names(session),
+    return render(request, "monitoring/task.html", status_code=status_code, task=task, names=regions.provinces(session),
                   overdue=plan_tasks.is_overdue(task), can_report=can_report, report_regions=regions_,
                   statuses=plan_tasks.STATUSES, error=error, source=plan_tasks.bundled()["source"])
 

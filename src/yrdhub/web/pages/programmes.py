@@ -16,9 +16,6 @@ from yrdhub.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _names(session: SessionDep) -> dict[str, object]:
-    return {code: regions.get(session, code) for code in service.PROVINCES}
-
 
 @router.get("/programmes")
 def programme_list(request: Request, session: SessionDep, actor: ActorDep, funder: str = "",
@@ -29,7 +26,8 @@ def programme_list(request: Request, session: SessionDep, actor: ActorDep, funde
     projects = service.list_projects(session, actor=actor, funder=funder or None,
                                      participant_province=participant or None)
     lead_names = {p.lead_org_id: (o.name if (o := orgs.get(session, p.lead_org_id)) else "") for p in projects}
-    return render(request, "programmes/list.html", programmes=programmes, projects=projects, names=_names(session),
+    return render(request, "programmes/list.html", programmes=programmes, projects=projects,
+                  names=regions.provinces(session),
                   funder=funder, participant=participant, lead_names=lead_names,
                   collaboration=service.collaboration_counts(session))
 
@@ -43,4 +41,4 @@ def project_page(project_id: RowId, request: Request, session: SessionDep, actor
     programme = session.get(Programme, call.programme_id) if call else None
     org_names = {p.org_id: (o.name if (o := orgs.get(session, p.org_id)) else "") for p in project.participants}
     return render(request, "programmes/project.html", project=project, call=call, programme=programme,
-                  org_names=org_names, names=_names(session), reviews=service.review_summary(project))
+                  org_names=org_names, names=regions.provinces(session), reviews=service.review_summary(project))
