@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     login_lockout_s: int = 15 * 60
     token_default_days: int = 90
     default_lang: Literal["zh", "en"] = "zh"
+    # Largest report file accepted for upload (PDF, DOCX, TXT), in MB.
+    max_upload_mb: int = Field(default=50, ge=1, le=1024)
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

@@ -16,12 +16,16 @@ from sqlalchemy.orm import Session
 from helpers import login
 from yrdhub import search
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
-from yrdhub.outputs import service
+from yrdhub.outputs import files, service
 from yrdhub.regions import orgs
 from yrdhub.regions.orgs import OrgInput
 
 EMBARGO, RESTRICT, PUBLIC_MARK = "EMBARGOMARKERQX", "RESTRICTMARKERZV", "PUBLICMARKERWK"
 SECRET_TEXT = "FULLTEXTMARKERJB"
+# Words only in uploaded files: the embargoed report's PDF (reachable only through its extracted text) and the
+# restricted report's text file (whose bytes carry the word itself, so a leaked download shows it too).
+FILE_EMBARGO, FILE_RESTRICT = "PDFEMBARGOMARKERUY", "TXTRESTRICTMARKERHD"
+MARKERS = (EMBARGO, RESTRICT, FILE_EMBARGO, FILE_RESTRICT)
 
 
 def all_get_routes(app: FastAPI) -> list[str]:
@@ -52,6 +56,12 @@ def world(session: Session, make_user):  # type: ignore[no-untyped-def]
     public = service.create_report(session, actor=author, number="SH-2025-0003", title=f"{PUBLIC_MARK} 公开报告",
                                    openness="public", abstract="公开摘要", full_text=f"公开全文 {SECRET_TEXT}",
                                    **common)
+    from .documents import chinese_pdf
+
+    files.attach(session, actor=author, report=embargoed, data=chinese_pdf(f"芯片报告原文 {FILE_EMBARGO} 集成电路"),
+                 filename="embargoed.pdf", max_bytes=10**8)
+    files.attach(session, actor=author, report=restricted, data=f"保密报告原文 {FILE_RESTRICT}".encode("gbk"),
+                 filename="restricted.txt", max_bytes=10**8)
     make_user("member", f"org:{other.id}", username="other_member")
     make_user("jurisdiction_admin", "320000", username="other_admin")
     make_user("member", f"org:{owner.id}", username="insider")
@@ -75,7 +85,8 @@ def crawl(client: TestClient, app: FastAPI, world: dict[str, Any]) -> list[tuple
             url = fill(route, world, report.id)
             # Probes that match the secret records without containing the markers (echoed query text is not a leak).
             for query in ("", "?q=芯片报告&text=芯片报告&prefix=EMB", "?q=保密报告&prefix=RES&format=csv",
-                          "?q=集成电路&kind=report_text", "?q=张三&kind=report"):
+                          "?q=集成电路&kind=report_text", "?q=张三&kind=report", "?q=芯片报告原文&kind=report_text",
+                          "?q=保密报告原文", "?prefix=PDF"):
                 response = client.get(url + query)
                 seen.append((url + query, response.text))
     return seen
@@ -87,8 +98,14 @@ def test_markers_never_leak(who: str, client: TestClient, app: FastAPI, world) -
         login(client, who)
     pages = crawl(client, app, world)
     assert len(pages) > 150
-    leaks = [url for url, text in pages if EMBARGO in text or RESTRICT in text]
+    leaks = [url for url, text in pages if any(marker in text for marker in MARKERS)]
     assert not leaks, leaks[:10]
+    crawled = {url.split("?")[0] for url, _ in pages}
+    for report in (world["embargoed"], world["restricted"]):  # the file's doors were among those crawled
+        assert {f"/outputs/reports/{report.id}/download", f"/api/v1/outputs/reports/{report.id}/file"} <= crawled
+        assert client.get(f"/outputs/reports/{report.id}/download").status_code == 404
+        assert client.get(f"/api/v1/outputs/reports/{report.id}/file").status_code == 404
+        assert 'id="download-link"' not in client.get(f"/outputs/reports/{report.id}").text
     # the control is found: the crawl really searches
     hits = client.get("/api/v1/search", params={"q": PUBLIC_MARK, "kind": "report"}).json()
     assert hits["total"] == 1 and PUBLIC_MARK in hits["hits"][0]["title_html"]
@@ -110,6 +127,8 @@ def test_full_text_needs_a_sign_in(client: TestClient, world) -> None:  # type: 
 def test_insiders_see_everything(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "insider")
     assert client.get(f"/outputs/reports/{world['restricted'].id}").status_code == 200
+    assert FILE_RESTRICT.encode() in client.get(f"/api/v1/outputs/reports/{world['restricted'].id}/file").content
+    assert client.get("/api/v1/search", params={"q": FILE_EMBARGO}).json()["total"] == 1  # the uploaded text
     assert client.get("/api/v1/search", params={"q": RESTRICT}).json()["total"] == 2  # record and full text
 
 
@@ -125,6 +144,16 @@ def test_after_the_embargo_date_it_appears(client: TestClient, session: Session,
     assert EMBARGO in client.get("/api/v1/outputs/reports", params={"format": "csv"}).content.decode("utf-8-sig")
     assert SECRET_TEXT not in client.get(f"/outputs/reports/{report.id}").text  # full text: sign in first
     assert RESTRICT not in client.get("/api/v1/outputs/reports").text
+    # the uploaded file: anonymous readers are asked to sign in; its extracted text is not searchable for them
+    assert client.get(f"/api/v1/outputs/reports/{report.id}/file").status_code == 401
+    assert client.get("/api/v1/search", params={"q": FILE_EMBARGO}).json()["total"] == 0
+    login(client, "other_member")
+    assert FILE_EMBARGO in client.get(f"/api/v1/outputs/reports/{report.id}/text").json()["full_text"]
+    assert client.get("/api/v1/search", params={"q": FILE_EMBARGO, "kind": "report_text"}).json()["total"] == 1
+    download = client.get(f"/outputs/reports/{report.id}/download")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+    assert 'id="download-link"' in client.get(f"/outputs/reports/{report.id}").text
+    assert client.get(f"/api/v1/outputs/reports/{world['restricted'].id}/file").status_code == 404
 
 
 def test_usage_is_counted_once_per_reader_and_day(client: TestClient, session: Session, world, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -43,6 +43,7 @@ class World:
     approved: int
     values: dict[str, float]
     prog: dict[str, int] | None = None  # programme, call and projects in each state (ids)
+    report: int | None = None  # a public report of org_a (for its file upload)
 
 
 def build_world(session: Session) -> World:
@@ -55,7 +56,15 @@ def build_world(session: Session) -> World:
     drafts = _monitoring(session)
     world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
     world.prog = _programmes(session, a.id)
+    world.report = _report(session, a.id)
     return world
+
+
+def _report(session: Session, org_id: int) -> int:
+    from yrdhub.outputs import service as outputs
+
+    return outputs.create_report(session, actor=SYSTEM, number="M-REP-0001", title="矩阵报告", type="final",
+                                 org_id=org_id, openness="public", year=2026).id
 
 
 def _programmes(session: Session, lead_org: int) -> dict[str, int]:
@@ -279,6 +288,27 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         {"office_admin"}),
 }
 # Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
+    "POST /api/v1/outputs/reports/{report_id}/file": (
+        lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/file", headers=h, files={
+            "file": ("r.txt", io.BytesIO("矩阵报告全文".encode("gbk")), "text/plain")}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/outputs/reports/import": (
+        lambda c, w, h: c.post("/api/v1/outputs/reports/import", headers=h, files={"file": ("r.csv", io.BytesIO(
+            f"报告编号,报告名称,报告类型,提交单位,公开类别,年份\nM-IMP-0001,矩阵导入报告,最终报告,{w.org_a},公开,2026\n"
+            .encode()), "text/csv")}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/outputs/achievements/import": (
+        lambda c, w, h: c.post("/api/v1/outputs/achievements/import", headers=h, files={"file": ("a.csv", io.BytesIO(
+            f"成果类型,成果名称,年份,完成单位\n专利,矩阵导入专利,2026,{w.org_a}\n".encode()), "text/csv")}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/programmes/import": (
+        lambda c, w, h: c.post("/api/v1/programmes/import", headers=h, files={"file": ("p.csv", io.BytesIO(
+            "计划编号,计划名称,主管方\nM-IMP,矩阵导入计划,江苏\n".encode()), "text/csv")}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/projects/import": (
+        lambda c, w, h: c.post("/api/v1/projects/import", headers=h, files={"file": ("p.csv", io.BytesIO(
+            f"项目编号,项目名称,计划编号,牵头单位\nM-IMP-1,矩阵导入项目,M-PROG,{w.org_a}\n".encode()), "text/csv")}),
+        {"office_admin", "js_admin"}),
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
                                                            "POST /api/v1/monitoring/submissions/"))} | {
     # projects before approval are visible only to their applicants, owners and assigned reviewers
@@ -292,6 +322,10 @@ def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
     routes = {}
     for path, operations in app.openapi()["paths"].items():
         for method, operation in operations.items():
+ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {
+    (f"POST /api/v1/outputs/{kind}/import", "org_admin_other") for kind in ("reports", "achievements")}
+
+
             if method.upper() in WRITE:
                 routes[f"{method.upper()} {path}"] = operation
     return routes
@@ -361,6 +395,9 @@ def test_matrix(route: str, who: str, client: TestClient, session: Session) -> N
         if response.status_code == 404:
             assert response.json()["error"]["code"] == "not_found"
     else:
+    elif (route, who) in ROW_REFUSED:
+        # may import files, but not this row (another jurisdiction's, another organisation's): nothing written
+        assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"], response.text
         expected = 401 if who == "anonymous" else 403
         assert response.status_code == expected, (route, who, response.status_code, response.text)
         assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}

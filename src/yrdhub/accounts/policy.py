@@ -71,6 +71,11 @@ def _some_province_admin(actor: Actor, _t: Target) -> bool:
     return bool(actor.provinces("jurisdiction_admin"))
 
 
+def _some_org_member(actor: Actor, _t: Target) -> bool:
+    """For whole-file imports of outputs; each row is then checked against its own organisation."""
+    return bool(actor.org_ids("org_admin", "member"))
+
+
 def _org_admin(actor: Actor, t: Target) -> bool:
     return bool(set(t.org_ids) & actor.org_ids("org_admin"))
 
@@ -117,6 +122,9 @@ POLICY: dict[str, Rule] = {
     "output.insider": _any(_office, _org_member),
     "output.usage": _any(_office, _in_province("jurisdiction_admin"), _org_admin),
 }
+    "output.upload": _any(_office, _org_member),  # a report's original file (its text becomes the full text)
+    "output.import": _any(_office, _some_org_member),  # bulk files; each row then needs output.create
+    "programme.import": _any(_office, _some_province_admin),  # bulk files; each row then by its owners' rules
 
 # Actions that only read; everything else needs a token's "write" scope.
 READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.insider",

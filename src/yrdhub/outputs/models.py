@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yrdhub.db import Base, utcnow
@@ -67,3 +67,25 @@ class UsageEvent(Base):
     reader: Mapped[str] = mapped_column(String(80))  # "user:<id>" or "anon:<hash of address>"
     day: Mapped[date]
     kind: Mapped[str] = mapped_column(String(10))  # view | download
+
+
+class ReportFile(Base):
+    """A report's original file (one per report; a new upload replaces it). The bytes live in the database so
+    one backup (pg_dump / sqlite .backup) holds them with the record, and the write is atomic with the record's
+    new full text. `content` is deferred: listing files never loads the bytes."""
+
+    __tablename__ = "out_report_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("out_report.id", ondelete="CASCADE"), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))  # pdf | docx | txt (from the content, not the name)
+    media_type: Mapped[str] = mapped_column(String(120))
+    encoding: Mapped[str] = mapped_column(String(16), default="")
+    pages: Mapped[int | None]
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    text_chars: Mapped[int] = mapped_column(default=0)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -73,3 +73,20 @@ class AchievementRead(BaseModel):
     trl: int | None
     transfer_status: str
     is_sample: bool
+
+
+class ReportFileRead(BaseModel):
+    """An uploaded original file (its text is the report's full text, behind /text)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    report_id: int
+    filename: str
+    kind: str
+    media_type: str
+    encoding: str
+    pages: int | None
+    size: int
+    sha256: str
+    text_chars: int
+    uploaded_at: datetime

@@ -87,14 +87,13 @@ def search_documents(report: Report) -> list[search.SearchDocument]:
     ]
 
 
-def create_report(session: Session, *, actor: Actor, number: str, title: str, type: str, org_id: int,
-                  openness: str, year: int, abstract: str = "", full_text: str = "", authors: Sequence[str] = (),
-                  keywords: Sequence[str] = (), embargo_until: date | None = None, project_id: int | None = None,
-                  is_sample: bool = False) -> Report:
-    org = orgs.get(session, org_id)
-    if org is None or org.merged_into_id is not None:
-        raise OutputError(f"单位不存在 / no such organisation: {org_id}")
-    authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, org)))
+def reindex(session: Session, report: Report) -> None:
+    """(Re-)index the record and its full text, e.g. after an upload replaced the text."""
+    for doc in search_documents(report):
+        search.index(session, doc)
+
+
+def _report_problems(number: str, type: str, openness: str, embargo_until: date | None) -> None:
     problems = []
     if not NUMBER.match(number):
         problems.append("报告编号格式不正确（大写字母、数字、-、/，4–60 位）/ report number: A-Z 0-9 - /, 4-60")
@@ -109,18 +108,74 @@ def create_report(session: Session, *, actor: Actor, number: str, title: str, ty
     if problems:
         raise OutputError("；".join(p.split(" / ")[0] for p in problems) + " / " +
                           "; ".join(p.split(" / ")[-1] for p in problems))
+
+
+def create_report(session: Session, *, actor: Actor, number: str, title: str, type: str, org_id: int,
+                  openness: str, year: int, abstract: str = "", full_text: str = "", authors: Sequence[str] = (),
+                  keywords: Sequence[str] = (), embargo_until: date | None = None, project_id: int | None = None,
+                  is_sample: bool = False) -> Report:
+    org = orgs.get(session, org_id)
+    if org is None or org.merged_into_id is not None:
+        raise OutputError(f"单位不存在 / no such organisation: {org_id}")
+    authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, org)))
+    _report_problems(number, type, openness, embargo_until)
     report = Report(number=number, title=title.strip(), type=type, org_id=org.id, province_code=org.province_code,
                     openness=openness, year=year, abstract=abstract, full_text=full_text, authors=list(authors),
                     keywords=list(keywords), embargo_until=embargo_until, project_id=project_id,
                     created_by=actor.username, is_sample=is_sample)
     session.add(report)
     session.flush()
-    for doc in search_documents(report):
-        search.index(session, doc)
+    reindex(session, report)
     audit.record(session, actor, "output.report", "report", report.id,
                  after={"number": number, "title": report.title, "openness": openness,
                         "embargo_until": embargo_until.isoformat() if embargo_until else None})
     return report
+
+
+REPORT_FIELDS = ("title", "type", "org_id", "openness", "year", "abstract", "full_text", "authors", "keywords",
+                 "embargo_until", "project_id")
+
+
+def report_snapshot(report: Report) -> dict[str, Any]:
+    """What an audit event records of a report (the full text by its digest: it may be megabytes)."""
+    out: dict[str, Any] = {f: getattr(report, f) for f in REPORT_FIELDS if f != "full_text"}
+    out["number"] = report.number
+    out["embargo_until"] = report.embargo_until.isoformat() if report.embargo_until else None
+    out["full_text_sha256"] = hashlib.sha256(report.full_text.encode("utf-8")).hexdigest()
+    return out
+
+
+def update_report(session: Session, *, actor: Actor, report: Report, changes: dict[str, Any]) -> bool:
+    """Change some of a report's fields (insiders of both the current and the new organisation). False when
+    nothing changed (nothing is written)."""
+    unknown = set(changes) - set(REPORT_FIELDS)
+    if unknown:
+        raise OutputError(f"不能修改的字段 / fields that cannot be changed: {sorted(unknown)}")
+    changed = {k: v for k, v in changes.items() if getattr(report, k) != (list(v) if isinstance(v, tuple) else v)}
+    if not changed:
+        return False
+    current = orgs.get(session, report.org_id)
+    authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, current) if current else ()))
+    org = current
+    if "org_id" in changed:
+        org = orgs.get(session, changed["org_id"])
+        if org is None or org.merged_into_id is not None:
+            raise OutputError(f"单位不存在 / no such organisation: {changed['org_id']}")
+        authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, org)))
+    merged = {f: changes.get(f, getattr(report, f)) for f in ("type", "openness", "embargo_until")}
+    _report_problems(report.number, merged["type"], merged["openness"], merged["embargo_until"])
+    before = report_snapshot(report)
+    for key, value in changed.items():
+        setattr(report, key, list(value) if isinstance(value, (list, tuple)) else value)
+    if isinstance(changed.get("title"), str):
+        report.title = changed["title"].strip()
+    if org is not None:
+        report.province_code = org.province_code
+    session.flush()
+    reindex(session, report)
+    audit.record(session, actor, "output.report_update", "report", report.id, before=before,
+                 after=report_snapshot(report))
+    return True
 
 
 def visible_reports(session: Session, *, actor: Actor, now: datetime | None = None, type: str | None = None,
@@ -170,16 +225,14 @@ def usage(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
 # --- achievements -------------------------------------------------------------------------------------------
 
 
-def create_achievement(session: Session, *, actor: Actor, kind: str, title: str, year: int,
-                       applicant_org_ids: Sequence[int], identifier: str = "", trl: int | None = None,
-                       transfer_status: str = "none", project_id: int | None = None,
-                       is_sample: bool = False) -> Achievement:
-    if kind not in ACHIEVEMENT_KINDS:
-        raise OutputError(f"成果类型无效 / kind must be one of {ACHIEVEMENT_KINDS}")
-    if trl is not None and not 1 <= trl <= 9:
-        raise OutputError("技术成熟度须为 1–9 / TRL must be 1-9")
-    if transfer_status not in ("none", "licensed", "transferred"):
-        raise OutputError("转化状态无效 / transfer status: none, licensed or transferred")
+def achievement_document(row: Achievement) -> search.SearchDocument:
+    return search.SearchDocument(
+        kind="achievement", ref=str(row.id), title=row.title, body=" ".join(a["name"] for a in row.applicants),
+        grants=[search.PUBLIC], facets={"type": row.kind, "year": str(row.year),
+                                        "province": sorted({a["province"] or "" for a in row.applicants})})
+
+
+def _applicants(session: Session, applicant_org_ids: Sequence[int]) -> tuple[list[dict[str, Any]], set[int]]:
     applicants: list[dict[str, Any]] = []
     org_ids: set[int] = set()
     for org_id in dict.fromkeys(applicant_org_ids):
@@ -190,19 +243,83 @@ def create_achievement(session: Session, *, actor: Actor, kind: str, title: str,
         applicants.append({"org_id": org.id, "name": org.name, "province": org.province_code})
     if not applicants:
         raise OutputError("至少一个完成单位 / at least one applicant")
+    return applicants, org_ids
+
+
+def _achievement_problems(kind: str, trl: int | None, transfer_status: str) -> None:
+    if kind not in ACHIEVEMENT_KINDS:
+        raise OutputError(f"成果类型无效 / kind must be one of {ACHIEVEMENT_KINDS}")
+    if trl is not None and not 1 <= trl <= 9:
+        raise OutputError("技术成熟度须为 1–9 / TRL must be 1-9")
+    if transfer_status not in ("none", "licensed", "transferred"):
+        raise OutputError("转化状态无效 / transfer status: none, licensed or transferred")
+
+
+def create_achievement(session: Session, *, actor: Actor, kind: str, title: str, year: int,
+                       applicant_org_ids: Sequence[int], identifier: str = "", trl: int | None = None,
+                       transfer_status: str = "none", project_id: int | None = None,
+                       is_sample: bool = False) -> Achievement:
+    _achievement_problems(kind, trl, transfer_status)
+    applicants, org_ids = _applicants(session, applicant_org_ids)
     authorize(actor, "output.create", Target(org_ids=tuple(org_ids)))
     row = Achievement(kind=kind, title=title.strip(), identifier=identifier.strip(), year=year,
                       applicants=applicants, trl=trl, transfer_status=transfer_status, project_id=project_id,
                       created_by=actor.username, is_sample=is_sample)
     session.add(row)
     session.flush()
-    search.index(session, search.SearchDocument(
-        kind="achievement", ref=str(row.id), title=row.title, body=" ".join(a["name"] for a in applicants),
-        grants=[search.PUBLIC], facets={"type": kind, "year": str(year),
-                                        "province": sorted({a["province"] or "" for a in applicants})}))
+    search.index(session, achievement_document(row))
     audit.record(session, actor, "output.achievement", "achievement", row.id,
                  after={"kind": kind, "title": row.title, "applicants": [a["org_id"] for a in applicants]})
     return row
+
+
+ACHIEVEMENT_FIELDS = ("title", "year", "applicant_org_ids", "identifier", "trl", "transfer_status", "project_id")
+
+
+def achievement_snapshot(row: Achievement) -> dict[str, Any]:
+    return {"kind": row.kind, "title": row.title, "identifier": row.identifier, "year": row.year,
+            "applicants": [a["org_id"] for a in row.applicants], "trl": row.trl,
+            "transfer_status": row.transfer_status, "project_id": row.project_id}
+
+
+def update_achievement(session: Session, *, actor: Actor, achievement: Achievement, changes: dict[str, Any]
+                       ) -> bool:
+    """Change some fields (the kind is part of its identity and stays). Insiders of the current applicants and,
+    when the applicants change, of the new ones. False when nothing changed."""
+    unknown = set(changes) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise OutputError(f"不能修改的字段 / fields that cannot be changed: {sorted(unknown)}")
+    row = achievement
+    changed = dict(changes)
+    if "applicant_org_ids" in changed:
+        ids = list(dict.fromkeys(changed.pop("applicant_org_ids")))
+        if ids != [a["org_id"] for a in row.applicants]:
+            changed["applicant_org_ids"] = ids
+    if isinstance(changed.get("title"), str):
+        changed["title"] = changed["title"].strip()
+    if isinstance(changed.get("identifier"), str):
+        changed["identifier"] = changed["identifier"].strip()
+    changed = {k: v for k, v in changed.items() if k == "applicant_org_ids" or getattr(row, k) != v}
+    if not changed:
+        return False
+    current: set[int] = set()
+    for applicant in row.applicants:
+        org = orgs.get(session, applicant["org_id"])
+        current.update(orgs.ancestors(session, org) if org is not None else (applicant["org_id"],))
+    authorize(actor, "output.create", Target(org_ids=tuple(current)))
+    _achievement_problems(row.kind, changed.get("trl", row.trl), changed.get("transfer_status", row.transfer_status))
+    before = achievement_snapshot(row)
+    if "applicant_org_ids" in changed:
+        applicants, org_ids = _applicants(session, changed.pop("applicant_org_ids"))
+        authorize(actor, "output.create", Target(org_ids=tuple(org_ids)))
+        row.applicants = applicants
+    for key, value in changed.items():
+        setattr(row, key, value)
+    session.flush()
+    search.index(session, achievement_document(row))
+    audit.record(session, actor, "output.achievement_update", "achievement", row.id, before=before,
+                 after=achievement_snapshot(row))
+    return True
 
 
 def cross_province_patents(session: Session) -> dict[int, dict[str, Any]]:

@@ -29,6 +29,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out.kind.report_text": ("报告全文", "Report full text"),
     "out.kind.achievement": ("科技成果", "Achievement"),
     "out.kind.project": ("项目", "Project"),
+    "out.file": ("原文件", "Original file"),
+    "out.download": ("下载原文件", "Download the original"),
+    "out.upload": ("上传原文件", "Upload the original file"),
+    "out.upload_help": ("PDF、DOCX 或 TXT（UTF-8/GBK）；文字将成为报告全文并可检索，按报告的公开类别控制访问。"
+                        "再次上传将替换原文件。",
+                        "PDF, DOCX or TXT (UTF-8/GBK); its text becomes the report's searchable full text, with the "
+                        "report's access rules. A new upload replaces the file."),
+    "out.uploaded": ("原文件已上传，全文已更新。", "File uploaded; the full text is updated."),
     "prog.title": ("长三角科技计划管理", "YRD programme management"),
     "prog.lead": ("三省一市科技计划、联合攻关项目及其全过程管理：申报、评审、各出资方分别审批、立项、中期检查、验收。",
                   "The four jurisdictions' programmes and jointly funded projects through their whole life: "

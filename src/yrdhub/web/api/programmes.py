@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor
+from yrdhub.programmes import imports as programme_imports
 from yrdhub.programmes import service
 from yrdhub.programmes.models import Call, Programme, Project
 from yrdhub.programmes.schemas import (
@@ -27,8 +29,10 @@ from yrdhub.programmes.schemas import (
     ReviewIn,
     TransitionIn,
 )
+from yrdhub.regions.schemas import ImportResult
 from yrdhub.web.api.common import ExportFormat, export, policy
-from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
+from yrdhub.web.api.outputs import import_answer, mapping_of, read_upload
+from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
 from yrdhub.web.errors import ApiError
 
 router = APIRouter(tags=["programmes 科技计划"])
@@ -247,3 +251,54 @@ def decide_change(project_id: RowId, change_id: RowId, body: DecisionIn, session
     _step(session, lambda: service.decide_change(session, actor=actor, project=row, change_id=change_id,
                                                  approve=body.approve, reason=body.reason))
     return row
+
+
+# --- bulk import (CSV in UTF-8/GBK, XLSX, JSON): all rows or none ----------------------------------------------
+
+MapQuery = Annotated[list[str] | None, Query(max_length=50, description="源列=字段 source column=field")]
+
+
+@router.post("/programmes/import", response_model=ImportResult, openapi_extra=policy("programme.import"),
+             dependencies=[CsrfApi], responses={422: {"description": "bad file or rows; nothing written"}})
+async def import_programmes(session: SessionDep, actor: ActorDep, settings: SettingsDep,
+                            file: Annotated[UploadFile, File()], dry_run: bool = False, ignore_unknown: bool = False,
+                            map: MapQuery = None) -> Any:
+    """Programmes by code; a jurisdiction admin only for its own jurisdiction's (other rows are refused)."""
+    data = await read_upload(file, settings)
+    report = programme_imports.import_programmes(session, actor=actor, data=data, filename=file.filename or "upload",
+                                                 dry_run=dry_run, mapping=mapping_of(map),
+                                                 ignore_unknown=ignore_unknown)
+    return import_answer(session, report, dry_run)
+
+
+@router.post("/projects/import", response_model=ImportResult, openapi_extra=policy("programme.import"),
+             dependencies=[CsrfApi], responses={422: {"description": "bad file or rows; nothing written"}})
+async def import_projects(session: SessionDep, actor: ActorDep, settings: SettingsDep,
+                          file: Annotated[UploadFile, File()], dry_run: bool = False, ignore_unknown: bool = False,
+                          map: MapQuery = None, programme: Annotated[str | None, Query(max_length=40)] = None,
+                          call: Annotated[str | None, Query(max_length=40)] = None) -> Any:
+    """Projects by code with participants and funders' yearly amounts, by the programme's owners.
+    `programme` / `call` give the default for rows without those columns."""
+    data = await read_upload(file, settings)
+    report = programme_imports.import_projects(session, actor=actor, data=data, filename=file.filename or "upload",
+                                               dry_run=dry_run, mapping=mapping_of(map),
+                                               ignore_unknown=ignore_unknown, programme=programme, call=call)
+    return import_answer(session, report, dry_run)
+
+
+@router.get("/programmes/import/template")
+def programmes_template() -> Response:
+    return _template("programmes")
+
+
+@router.get("/projects/import/template")
+def projects_template() -> Response:
+    return _template("projects")
+
+
+def _template(kind: str) -> Response:
+    """An XLSX with the Chinese column headers and one example row."""
+    columns, example = programme_imports.EXAMPLES[kind]
+    return Response(programme_imports.template(columns, example),
+                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}-template.xlsx"'})

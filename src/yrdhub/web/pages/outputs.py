@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from yrdhub import search
-from yrdhub.outputs import service
+from yrdhub.outputs import files, service
 from yrdhub.outputs.models import Achievement, Report
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
-from yrdhub.web.deps import ActorDep, RowId, SessionDep
+from yrdhub.web.api.outputs import file_response
+from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,17 +29,63 @@ def outputs(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     return render(request, "outputs/list.html", reports=reports, achievements=achievements)
 
 
-@router.get("/outputs/reports/{report_id}")
-def report_page(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+def _visible(session: SessionDep, actor: ActorDep, report_id: int) -> Report:
     report = session.get(Report, report_id)
     if report is None or not service.can_see(actor, report):
         raise HTTPException(404)
+    return report
+
+
+def _report_page(request: Request, session: SessionDep, actor: ActorDep, report: Report, status_code: int = 200,
+                 **extra: Any) -> Response:
+    org = orgs.get(session, report.org_id)
+    readable = service.can_read(actor, report)
+    return render(request, "outputs/report.html", status_code=status_code, report=report, org=org,
+                  full_text=report.full_text if readable else None,
+                  stored=files.file_of(session, report.id) if readable else None,
+                  may_upload=files.may_upload(session, actor, report), **extra)
+
+
+@router.get("/outputs/reports/{report_id}")
+def report_page(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    report = _visible(session, actor, report_id)
     service.record_use(session, report=report, actor=actor, client=request.client.host if request.client else "",
                        kind="view")
     session.commit()
-    org = orgs.get(session, report.org_id)
-    return render(request, "outputs/report.html", report=report, org=org,
-                  full_text=report.full_text if service.can_read(actor, report) else None)
+    return _report_page(request, session, actor, report, uploaded=request.query_params.get("uploaded") == "1")
+
+
+@router.get("/outputs/reports/{report_id}/download")
+def report_download(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The original file: same rule as the full text (404 unless visible; sign in first; insiders always)."""
+    report = _visible(session, actor, report_id)
+    if not service.can_read(actor, report):
+        if actor.user_id is None:
+            return RedirectResponse(f"/login?next=/outputs/reports/{report.id}", status_code=303)
+        raise HTTPException(403)
+    stored = files.content_of(session, report.id)
+    if stored is None:
+        raise HTTPException(404)
+    service.record_use(session, report=report, actor=actor, client=request.client.host if request.client else "",
+                       kind="download")
+    session.commit()
+    return file_response(report, stored)
+
+
+@router.post("/outputs/reports/{report_id}/file", dependencies=[CsrfForm])
+async def report_upload(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
+                        settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
+    report = _visible(session, actor, report_id)
+    limit = settings.max_upload_mb * 2**20
+    data = await file.read(limit + 1)
+    try:
+        files.attach(session, actor=actor, report=report, data=data, filename=file.filename or "upload",
+                     max_bytes=limit)
+    except files.FileRejected as exc:
+        session.rollback()
+        return _report_page(request, session, actor, report, status_code=422, upload_error=str(exc))
+    session.commit()
+    return RedirectResponse(f"/outputs/reports/{report.id}?uploaded=1", status_code=303)
 
 
 @router.get("/search")

@@ -1,0 +1,90 @@
+"""A report's original file: upload (its extracted text becomes the report's full text) and download.
+
+Who may download is exactly who may read the full text (`service.can_read`); the file is one more door to the
+same content, so it follows the same rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import PurePosixPath, PureWindowsPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from yrdhub.accounts import audit
+from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import Target, authorize, can
+from yrdhub.db import utcnow
+from yrdhub.outputs import service
+from yrdhub.outputs.extract import EXTENSIONS, Extracted, FileRejected, extract
+from yrdhub.outputs.models import Report, ReportFile
+from yrdhub.regions import orgs
+
+__all__ = ["FileRejected", "attach", "content_of", "download_name", "file_of", "may_upload", "safe_filename"]
+
+
+def safe_filename(name: str, kind: str) -> str:
+    """The client's file name without any path, control characters or odd length; the extension follows the
+    content (a PDF named .txt is stored as .pdf)."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    stem = re.sub(r"\s+", " ", base.rsplit(".", 1)[0] if "." in base else base).strip(" .")[:200]
+    return (stem or "report") + EXTENSIONS[kind]
+
+
+def attach(session: Session, *, actor: Actor, report: Report, data: bytes, filename: str,
+           max_bytes: int) -> ReportFile:
+    """Check, extract and store the file; its text replaces the report's full text and is re-indexed for search
+    with the report's grants. Raises FileRejected (nothing stored) or PermissionDenied. Never commits."""
+    if not may_upload(session, actor, report):
+        authorize(actor, "output.upload", Target(org_ids=(report.org_id,)))  # raises PermissionDenied
+    if len(data) > max_bytes:
+        raise FileRejected("too_large", f"文件超过 {max_bytes // 2**20} MB 上限 / the file is larger than the "
+                                        f"{max_bytes // 2**20} MB limit")
+    extracted: Extracted = extract(data)
+    digest = hashlib.sha256(data).hexdigest()
+    row = file_of(session, report.id)
+    before = _snapshot(row) if row is not None else None
+    if row is None:
+        row = ReportFile(report_id=report.id)
+        session.add(row)
+    row.filename = safe_filename(filename, extracted.kind)
+    row.kind, row.media_type, row.encoding = extracted.kind, extracted.media_type, extracted.encoding
+    row.pages, row.size, row.sha256, row.content = extracted.pages, len(data), digest, data
+    row.text_chars, row.uploaded_by = len(extracted.text), actor.username
+    row.uploaded_at = utcnow()
+    report.full_text = extracted.text
+    session.flush()
+    service.reindex(session, report)
+    audit.record(session, actor, "output.report_file", "report", report.id, before=before, after=_snapshot(row))
+    return row
+
+
+def may_upload(session: Session, actor: Actor, report: Report) -> bool:
+    org = orgs.get(session, report.org_id)
+    org_ids = orgs.ancestors(session, org) if org is not None else (report.org_id,)
+    return can(actor, "output.upload", Target(org_ids=org_ids, province=report.province_code))
+
+
+def _snapshot(row: ReportFile) -> dict[str, object]:
+    return {"filename": row.filename, "kind": row.kind, "size": row.size, "sha256": row.sha256,
+            "text_chars": row.text_chars}
+
+
+def file_of(session: Session, report_id: int) -> ReportFile | None:
+    """The file's record, without its bytes."""
+    return session.execute(select(ReportFile).where(ReportFile.report_id == report_id)).scalar_one_or_none()
+
+
+def content_of(session: Session, report_id: int) -> ReportFile | None:
+    """The file's record with its bytes (for a download the caller has already allowed)."""
+    stmt = select(ReportFile).where(ReportFile.report_id == report_id).options(undefer(ReportFile.content))
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def download_name(report: Report, row: ReportFile) -> str:
+    """An ASCII name for old clients (the UTF-8 name goes in filename*)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", report.number) + EXTENSIONS[row.kind]
