@@ -283,11 +283,6 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/outputs/achievements", headers=h, json={
             "kind": "patent", "title": "矩阵专利", "year": 2026, "applicant_org_ids": [w.org_a]}),
         {"office_admin", "org_admin_own", "member"}),
-    "POST /api/v1/monitoring/evaluations": (
-        lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
-        {"office_admin"}),
-}
-# Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
     "POST /api/v1/outputs/reports/{report_id}/file": (
         lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/file", headers=h, files={
             "file": ("r.txt", io.BytesIO("矩阵报告全文".encode("gbk")), "text/plain")}),
@@ -309,6 +304,11 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/projects/import", headers=h, files={"file": ("p.csv", io.BytesIO(
             f"项目编号,项目名称,计划编号,牵头单位\nM-IMP-1,矩阵导入项目,M-PROG,{w.org_a}\n".encode()), "text/csv")}),
         {"office_admin", "js_admin"}),
+    "POST /api/v1/monitoring/evaluations": (
+        lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
+        {"office_admin"}),
+}
+# Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
                                                            "POST /api/v1/monitoring/submissions/"))} | {
     # projects before approval are visible only to their applicants, owners and assigned reviewers
@@ -317,15 +317,15 @@ HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitorin
     "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}"}
 
 
+ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {
+    (f"POST /api/v1/outputs/{kind}/import", "org_admin_other") for kind in ("reports", "achievements")}
+
+
 def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:
     """Every write operation the API publishes (its OpenAPI document is the list clients see)."""
     routes = {}
     for path, operations in app.openapi()["paths"].items():
         for method, operation in operations.items():
-ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {
-    (f"POST /api/v1/outputs/{kind}/import", "org_admin_other") for kind in ("reports", "achievements")}
-
-
             if method.upper() in WRITE:
                 routes[f"{method.upper()} {path}"] = operation
     return routes
@@ -390,14 +390,14 @@ def test_matrix(route: str, who: str, client: TestClient, session: Session) -> N
     elif route == "POST /api/v1/organisations/import" and who == "zj_admin":
         # may import, but not a Jiangsu row: the row is refused, nothing is written
         assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"]
+    elif (route, who) in ROW_REFUSED:
+        # may import files, but not this row (another jurisdiction's, another organisation's): nothing written
+        assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"], response.text
     elif route in HIDDEN_DRAFT_ROUTES and not (route.endswith("/accept") and who == "office_admin"):
         assert response.status_code == 404 or response.status_code == 403, (route, who, response.status_code)
         if response.status_code == 404:
             assert response.json()["error"]["code"] == "not_found"
     else:
-    elif (route, who) in ROW_REFUSED:
-        # may import files, but not this row (another jurisdiction's, another organisation's): nothing written
-        assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"], response.text
         expected = 401 if who == "anonymous" else 403
         assert response.status_code == expected, (route, who, response.status_code, response.text)
         assert response.json()["error"]["code"] in {"unauthenticated", "forbidden"}

@@ -121,10 +121,10 @@ POLICY: dict[str, Rule] = {
     "output.create": _any(_office, _org_member),
     "output.insider": _any(_office, _org_member),
     "output.usage": _any(_office, _in_province("jurisdiction_admin"), _org_admin),
-}
     "output.upload": _any(_office, _org_member),  # a report's original file (its text becomes the full text)
     "output.import": _any(_office, _some_org_member),  # bulk files; each row then needs output.create
     "programme.import": _any(_office, _some_province_admin),  # bulk files; each row then by its owners' rules
+}
 
 # Actions that only read; everything else needs a token's "write" scope.
 READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.insider",
