@@ -219,6 +219,11 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/monitoring/tasks/T02/updates", headers=h, json={
             "region": "320000", "status": "in_progress", "progress": 40, "note": "紫金山实验室二期建设中"}),
         {"office_admin", "js_admin"}),
+    "POST /api/v1/monitoring/measurements": (
+        lambda c, w, h: c.post("/api/v1/monitoring/measurements", headers=h, data={"source": "WoS 导出 2026-11"},
+                               files={"values": ("indicators_city.csv",
+                                                 b"indicator,year,value\nyrd_coauthored_intl_papers,2024,3\n")}),
+        {"office_admin"}),
     "POST /api/v1/programmes": (
         lambda c, w, h: c.post("/api/v1/programmes", headers=h, json={"code": "NEW-P", "name": "新计划",
                                                                      "owners": ["320000"]}),

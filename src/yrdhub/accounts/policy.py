@@ -107,6 +107,7 @@ POLICY: dict[str, Rule] = {
     "monitoring.approve": _in_province("jurisdiction_admin"),
     "monitoring.accept": _office,
     "monitoring.evaluate": _office,
+    "monitoring.measure": _office,  # values measured from paper and patent records (analytics)
     "monitoring.task_report": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.return": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.read_draft": _any(_office, _in_province("statistician", "jurisdiction_admin")),

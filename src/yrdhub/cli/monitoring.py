@@ -85,3 +85,61 @@ def report(run: str = typer.Argument("latest", help="评估编号或 latest / ru
     for path in (html, pdf):
         if path:
             console.print(f"已写出 wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+measurements_app = typer.Typer(no_args_is_help=True, help="记录测算值 Values counted from paper and patent records")
+app.add_typer(measurements_app, name="measurements")
+
+
+@measurements_app.command("import")
+def measurements_import(
+    directory: Path = typer.Argument(..., exists=True, file_okay=False,
+                                     help="`yrdhub analytics collaboration --out` 的输出目录 / its output folder"),
+    source: str = typer.Option(..., "--source", help="数据来源与覆盖范围 source and coverage (database, query, date)"),
+    level: str = typer.Option("", help="city|province，目录中有多个层级时 when the folder holds both"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查不写入 check only"),
+) -> None:
+    """导入测算值（联合办公室）Take the plan-target counts and their records into monitoring."""
+    from yrdhub.monitoring import measurements
+
+    try:
+        values_file, records_file = measurements.read_directory(directory, level)
+        values = measurements.parse(values_file, records_file)
+    except measurements.MeasurementError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]{problem}[/red]", soft_wrap=True)
+        raise fail(f"未导入，共 {len(exc.problems)} 个问题 / nothing imported: {len(exc.problems)} problems") from exc
+    table = Table("指标 indicator", "年份 year", "数值 value", "记录 records")
+    for v in values:
+        table.add_row(v.indicator, str(v.year), f"{v.value:g}", str(len({r.work_id for r in v.records})))
+    console.print(table)
+    if records_file is None:
+        err.print("[yellow]没有 indicator_records 表：数值不带记录明细 / no indicator_records table: "
+                  "values without their records[/yellow]")
+    with unit_of_work() as session:
+        try:
+            outcome = measurements.record(session, actor=operator(), values=values, source=source,
+                                          method=f"yrdhub analytics · {values_file[0]}", dry_run=dry_run)
+        except measurements.MeasurementError as exc:
+            raise fail("; ".join(str(p) for p in exc.problems)) from exc
+        batch_id = outcome.batch.id if outcome.batch else None
+    if outcome.created:
+        console.print(f"[green]已导入批次 #{batch_id} imported batch #{batch_id}: {len(values)} values[/green]")
+    elif batch_id is not None:
+        console.print(f"与批次 #{batch_id} 相同，未改变 / same as batch #{batch_id}: nothing changed")
+    else:
+        console.print(f"检查通过，未写入 checked, nothing written: {len(values)} values")
+
+
+@measurements_app.command("list")
+def measurements_list() -> None:
+    """现行测算值 The values in force, with their batch and records."""
+    from yrdhub.monitoring import measurements
+
+    with unit_of_work() as session:
+        table = Table("指标 indicator", "年份 year", "数值 value", "记录 records", "批次 batch", "来源 source")
+        for rows in measurements.current(session).values():
+            for row in rows:
+                table.add_row(row.indicator, str(row.year), f"{row.value:g}", str(row.n_records),
+                              f"#{row.batch_id}", row.batch.source)
+        console.print(table)

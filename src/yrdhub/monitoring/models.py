@@ -122,3 +122,51 @@ class TaskUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     task: Mapped[PlanTask] = relationship(back_populates="updates")
+
+
+class MeasurementBatch(Base):
+    """One import of values measured from records (papers, patents) by yrdhub analytics, with its provenance.
+
+    A later batch with a value for the same indicator and year supersedes it; history is kept."""
+
+    __tablename__ = "mon_measure_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(Text)  # what was exported, from where, when (coverage of the count)
+    method: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)  # re-importing the same tables is a no-op
+    n_values: Mapped[int]
+    n_records: Mapped[int]
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    values: Mapped[list[Measurement]] = relationship(back_populates="batch", order_by="Measurement.id")
+
+
+class Measurement(Base):
+    __tablename__ = "mon_measure"
+    __table_args__ = (UniqueConstraint("batch_id", "indicator", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("mon_measure_batch.id"), index=True)
+    indicator: Mapped[str] = mapped_column(String(80), index=True)
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    n_links: Mapped[float | None] = mapped_column(Float)  # the denominator of a share, where there is one
+    n_records: Mapped[int] = mapped_column(default=0)
+
+    batch: Mapped[MeasurementBatch] = relationship(back_populates="values")
+
+
+class MeasurementRecord(Base):
+    """A source record behind a measured value (the drill-down): which work, from which file and line."""
+
+    __tablename__ = "mon_measure_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measurement_id: Mapped[int] = mapped_column(ForeignKey("mon_measure.id"), index=True)
+    work_id: Mapped[str] = mapped_column(String(300))
+    record_id: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(String(40), default="")
+    file: Mapped[str] = mapped_column(String(300), default="")  # the file's name only, never the analyst's path
+    line: Mapped[int | None]

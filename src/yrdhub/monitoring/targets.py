@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
 from yrdhub.indicators.targets import year_reaching_target
-from yrdhub.monitoring import service
+from yrdhub.monitoring import measurements, service
 from yrdhub.monitoring.framework import BUNDLED
-from yrdhub.monitoring.models import Framework
+from yrdhub.monitoring.models import Framework, Measurement
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class TargetProgress:
     source: str
     series: list[tuple[int, float]] = field(default_factory=list)  # YRD value by year
     no_data_reason: str = ""
+    # Counted from records (analytics): the measurement behind each year, and where its records came from.
+    measured: dict[int, int] = field(default_factory=dict)  # year → measurement id (drill-down)
+    measured_from: str = ""
 
     @property
     def latest(self) -> tuple[int, float] | None:
@@ -60,6 +63,7 @@ class TargetProgress:
 
 def plan_targets(session: Session, framework: Framework) -> list[TargetProgress]:
     values = service.accepted_values(session, framework)
+    measured = measurements.current(session)
     out = []
     with (BUNDLED / "plan_targets.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -71,8 +75,18 @@ def plan_targets(session: Session, framework: Framework) -> list[TargetProgress]
                         top = sum(v[row["numerator"]] for v in per_region)
                         bottom = sum(v[row["denominator"]] for v in per_region)
                         series.append((year, top / bottom * float(row["factor"])))
-            out.append(TargetProgress(code=row["indicator"], name=row["name_zh"], name_en=row["name_en"],
+            progress = TargetProgress(code=row["indicator"], name=row["name_zh"], name_en=row["name_en"],
                                       comparator=row["comparator"],
                                       target=float(row["value"]), unit=row["unit"], year=int(row["year"]),
-                                      source=row["source"], series=series, no_data_reason=row["no_data_reason"]))
+                                      source=row["source"], series=series, no_data_reason=row["no_data_reason"])
+            out.append(_with_measurements(progress, measured.get(progress.code, [])) if not series else progress)
     return out
+
+
+def _with_measurements(progress: TargetProgress, rows: list[Measurement]) -> TargetProgress:
+    """A target no jurisdiction reports, counted from records by the joint office (yrdhub analytics)."""
+    if not rows:
+        return progress
+    sources = sorted({row.batch.source for row in rows})
+    return replace(progress, series=[(row.year, row.value) for row in rows],
+                   measured={row.year: row.id for row in rows}, measured_from="；".join(sources), no_data_reason="")

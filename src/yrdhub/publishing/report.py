@@ -66,10 +66,14 @@ def context(session: Session, run: EvaluationRun) -> dict[str, Any]:
         f"五个维度中增长最快的是{dim_names[dim_growth[-1][1]]}（{dim_growth[-1][0] * 100:.0f}，{first} 年 = 100），"
         f"最慢的是{dim_names[dim_growth[0][1]]}（{dim_growth[0][0] * 100:.0f}）。",
     ]
-    measured = [t for t in targets if t.latest]
-    reached = [t for t in measured if t.reached]
-    summary.append(f"《规划》六项 2025 年目标中，{len(measured)} 项可由官方统计测算，其中 {len(reached)} 项已达到；"
-                   f"{len(targets) - len(measured)} 项暂无数据，需由论文、专利记录测算。")
+    official = [t for t in targets if t.latest and not t.measured]
+    counted = [t for t in targets if t.measured]
+    reached = [t for t in official + counted if t.reached]
+    missing = len(targets) - len(official) - len(counted)
+    summary.append(f"《规划》六项 2025 年目标中，{len(official)} 项由官方统计测算"
+                   + (f"，{len(counted)} 项由联合办公室从论文、专利记录测算（仅计所导入的记录）" if counted else "")
+                   + f"，其中 {len(reached)} 项已达到"
+                   + (f"；{missing} 项暂无数据。" if missing else "。"))
     labels = {u: UNIT_NAMES[u] for u in units}
     latest_dims = {u: [by[(u, last)][d] or 0 for d in dims] for u in units}
     indicator_table = service.indicator_values(session, framework)

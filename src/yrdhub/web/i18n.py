@@ -110,6 +110,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mon.map": ("分布图（最新年份）", "Map (latest year)"),
     "mon.targets": ("《规划》2025 年目标进展", "Progress towards the plan's 2025 targets"),
     "mon.no_data": ("暂无数据", "No data yet"),
+    "mon.measured": ("由联合办公室从论文、专利记录测算（yrdhub analytics），仅计所导入的记录",
+                     "Counted by the joint office from paper and patent records (yrdhub analytics); only the records "
+                     "imported count"),
+    "mon.measured_records": ("查看记录明细", "see the records"),
+    "mon.measured_from": ("记录来源", "Records from"),
+    "mon.measurement": ("测算值与记录明细", "Measured value and its records"),
     "mon.reached": ("已达到", "Reached"),
     "mon.projected": ("按近五年增速预计达到年份", "Year reached at the 5-year growth rate"),
     "mon.table": ("指标一览（最新年份）", "Indicators (latest year)"),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied
-from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring import evaluations, measurements, service, templates
 from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.monitoring.models import Framework, Submission
 from yrdhub.monitoring.schemas import (
@@ -328,3 +328,62 @@ def accept(submission_id: RowId, body_in: CommentIn, session: SessionDep, actor:
              openapi_extra=policy("monitoring.return"), dependencies=[CsrfApi])
 def return_(submission_id: RowId, body_in: ReturnIn, session: SessionDep, actor: ActorDep) -> Any:
     return _step(session, actor, submission_id, "return", body_in.reason)
+
+
+# --- values counted from records (yrdhub analytics) ----------------------------------------------------
+
+MEASUREMENT_FIELDS = ["id", "indicator", "year", "value", "n_links", "n_records", "batch_id", "source"]
+RECORD_FIELDS = ["work_id", "record_id", "source", "file", "line"]
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+
+
+def _measurement_row(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "indicator": row.indicator, "year": row.year, "value": row.value, "n_links": row.n_links,
+            "n_records": row.n_records, "batch_id": row.batch_id, "source": row.batch.source}
+
+
+@router.get("/measurements")
+def measurement_list(session: SessionDep, format: ExportFormat = "json") -> Any:
+    """Values counted from paper and patent records (the plan-target counts), the one in force per year."""
+    rows = [_measurement_row(r) for rows in measurements.current(session).values() for r in rows]
+    if format != "json":
+        return export(format, "measurements", MEASUREMENT_FIELDS, ([r[f] for f in MEASUREMENT_FIELDS] for r in rows))
+    return rows
+
+
+@router.get("/measurements/{measurement_id}/records")
+def measurement_records(measurement_id: RowId, session: SessionDep, format: ExportFormat = "json",
+                        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> Any:
+    """The records behind one value (drill-down); exports hold them all."""
+    row = measurements.get(session, measurement_id)
+    if row is None:
+        raise ApiError(404, "not_found", f"测算值不存在 / no such measurement: {measurement_id}")
+    if format != "json":
+        return export(format, f"{row.indicator}_{row.year}_records", RECORD_FIELDS,
+                      ([getattr(r, f) for f in RECORD_FIELDS] for r in measurements.records_of(session, row)))
+    records = measurements.records_of(session, row, limit=limit, offset=offset)
+    return {**_measurement_row(row), "records": [{f: getattr(r, f) for f in RECORD_FIELDS} for r in records]}
+
+
+@router.post("/measurements", openapi_extra=policy("monitoring.measure"), dependencies=[CsrfApi])
+async def measurement_import(session: SessionDep, actor: ActorDep, source: Annotated[str, Form(max_length=4000)],
+                             values: Annotated[UploadFile, File()],
+                             records: Annotated[UploadFile | None, File()] = None, dry_run: bool = False) -> Any:
+    """Take `indicators_<level>` (and `indicator_records_<level>`) from `yrdhub analytics collaboration`."""
+    tables = [(f.filename or "table.csv", await f.read(MAX_TABLE_BYTES + 1)) for f in (values, records) if f]
+    if any(len(data) > MAX_TABLE_BYTES for _, data in tables):
+        raise ApiError(413, "too_large", "文件过大 / file too large")
+    try:
+        parsed = measurements.parse(tables[0], tables[1] if len(tables) > 1 else None)
+        outcome = measurements.record(session, actor=actor, values=parsed, source=source,
+                                      method=f"yrdhub analytics · {tables[0][0]}", dry_run=dry_run)
+    except measurements.MeasurementError as exc:
+        payload = body("bad_rows", f"{len(exc.problems)} 个问题，未导入 / {len(exc.problems)} problems, nothing "
+                                   "imported")
+        payload["error"]["rows"] = [{"file": p.file, "line": p.line, "message": split(p.reason)[0],
+                                     "message_en": split(p.reason)[1]} for p in exc.problems]
+        return JSONResponse(payload, status_code=422)
+    session.commit()
+    return {"batch_id": outcome.batch.id if outcome.batch else None, "created": outcome.created,
+            "dry_run": dry_run, "values": len(parsed), "records": sum(len(v.records) for v in parsed)}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts.policy import Target, can
-from yrdhub.monitoring import evaluations, service, templates
+from yrdhub.monitoring import evaluations, measurements, service, templates
 from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.monitoring.models import Framework, Submission
 from yrdhub.monitoring.targets import plan_targets
@@ -290,3 +290,21 @@ def task_report(code: str, request: Request, session: SessionDep, actor: ActorDe
         return _task_page(request, session, actor, code, error=str(exc), status_code=422)
     session.commit()
     return RedirectResponse(f"/monitoring/tasks/{code}", status_code=303)
+
+
+RECORDS_PER_PAGE = 100
+
+
+@router.get("/monitoring/measurements/{measurement_id}")
+def measurement_page(measurement_id: RowId, request: Request, session: SessionDep,
+                     page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """A value counted from records, with the records behind it (public: the office publishes these counts)."""
+    row = measurements.get(session, measurement_id)
+    if row is None:
+        raise HTTPException(404)
+    names = {t.code: (t.name_en if request.state.lang == "en" else t.name)
+             for t in plan_targets(session, _framework(session))}
+    pages = max(1, -(-row.n_records // RECORDS_PER_PAGE))
+    records = measurements.records_of(session, row, limit=RECORDS_PER_PAGE, offset=(page - 1) * RECORDS_PER_PAGE)
+    return render(request, "monitoring/measurement.html", m=row, label=names.get(row.indicator, row.indicator),
+                  records=records, page=page, pages=pages)
