@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.db import utcnow
 from yrdhub.outputs import service as outputs
+from yrdhub.programmes import indexing
 from yrdhub.programmes import service as programmes
 from yrdhub.programmes.models import Programme
 from yrdhub.regions import orgs
@@ -29,8 +30,10 @@ PROJECTS = [  # (code suffix, title, lead index, partners, funders, final state)
 
 
 def load_samples(session: Session, *, actor: Actor) -> int:
-    """Idempotent: nothing happens when the samples are already there."""
+    """Idempotent: nothing happens when the samples are already there (but for a fresh search index of the
+    projects: a database loaded before projects were searchable gets them indexed)."""
     if session.execute(select(Programme).where(Programme.code == "SAMPLE-YRD-JOINT")).scalar_one_or_none():
+        indexing.reindex_all(session)
         return 0
     created = [orgs.resolve(session, name) or orgs.create(session, actor=actor,
                                                           data=OrgInput(name=name, type=kind, region=region))

@@ -134,7 +134,15 @@ def create_project(session: Session, *, actor: Actor, call: Call, code: str, tit
     session.add(project)
     session.flush()
     audit.record(session, actor, "project.create", "project", project.id, after=snapshot(project))
+    _reindex(session, project)
     return project
+
+
+def _reindex(session: Session, project: Project) -> None:
+    """Keep the project's search document (its text, facets and who may find it) in step with the project."""
+    from yrdhub.programmes import indexing  # indexing reads this module's rules (PUBLIC)
+
+    indexing.index_project(session, project)
 
 
 def snapshot(project: Project) -> dict[str, Any]:
@@ -152,6 +160,7 @@ def _move(session: Session, actor: Actor, project: Project, to: str, reason: str
     session.flush()
     audit.record(session, actor, f"project.{to}", "project", project.id, before=before, after=snapshot(project),
                  note=reason)
+    _reindex(session, project)
 
 
 def eligibility_problems(session: Session, project: Project, call: Call, now: datetime | None = None) -> list[str]:
@@ -233,6 +242,7 @@ def assign_reviewer(session: Session, *, actor: Actor, project: Project, expert:
     session.flush()
     audit.record(session, actor, "project.assign_reviewer", "project", project.id,
                  after={"expert": expert.username})
+    _reindex(session, project)  # the reviewer may now find the project
     return review
 
 
@@ -425,3 +435,103 @@ def collaboration_counts(session: Session) -> dict[int, dict[str, Any]]:
             entry["cross_province"] += 1
             entry["pairs"].update("-".join(pair) for pair in combinations(provinces, 2))
     return {year: {**v, "pairs": dict(v["pairs"])} for year, v in sorted(by_year.items())}
+
+
+# --- what the pages offer: asked of the policy, with the same targets the writes above use -------------------
+
+RUNNING = ("approved", "contracted", "midterm_passed", "accepted")
+
+
+def owners_allowed(actor: Actor) -> list[str]:
+    """The jurisdictions the actor may name as owners of a new programme (any subset of them)."""
+    return [p for p in PROVINCES if can(actor, "programme.create", Target(provinces=(p,)))]
+
+
+def can_manage(actor: Actor, programme: Programme) -> bool:
+    return can(actor, "programme.manage", _owners_target(programme))
+
+
+def applicant_orgs(session: Session, actor: Actor) -> list[Any]:
+    """Organisations the actor may apply for (those of the actor's scoped grants that the policy accepts)."""
+    out = []
+    for org_id in sorted({g.org_id for g in actor.grants if g.org_id is not None}):
+        org = orgs.get(session, org_id)
+        if org is not None and org.merged_into_id is None and can(
+                actor, "project.apply", Target(org_ids=orgs.ancestors(session, org), province=org.province_code)):
+            out.append(org)
+    return out
+
+
+def actions_for(session: Session, *, actor: Actor, project: Project) -> dict[str, Any]:
+    """The steps the actor may take on the project now (the write functions check again)."""
+    manage = can(actor, "programme.manage", _owners_target(_programme_of(session, project)))
+    apply = can(actor, "project.apply", _applicant_target(session, project))
+    status = project.status
+    review = next((r for r in project.reviews if actor.user_id is not None and r.expert_user_id == actor.user_id),
+                  None)
+    reviewing = (review is not None and status == "under_review" and review.submitted_at is None
+                 and can(actor, "project.review", Target(owner_user_id=review.expert_user_id)))
+    running = status in ("approved", "contracted", "midterm_passed")
+    return {
+        "submit": apply and status == "draft",
+        "start_review": manage and status == "submitted",
+        "assign": manage and status == "under_review",
+        "review": reviewing,
+        "fund": [f.province_code for f in project.funders if status == "under_review" and f.decision == "pending"
+                 and can(actor, "project.fund", Target(province=f.province_code))],
+        "moves": [a for a, (allowed, _) in MOVES.items() if manage and status in allowed],
+        "milestone": apply and status not in ("accepted", "terminated", "rejected"),
+        "complete_milestone": apply and running,
+        "change": apply and running,
+        "decide_change": manage,
+    }
+
+
+def expert_candidates(session: Session, project: Project) -> list[tuple[User, str | None]]:
+    """Active experts not yet assigned, each with the conflict that would refuse them (None: none)."""
+    from yrdhub.accounts.models import RoleGrant
+
+    assigned = {r.expert_user_id for r in project.reviews}
+    stmt = (select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == "expert", User.is_active).options(selectinload(User.grants))
+            .order_by(User.username).distinct())
+    return [(u, conflict_of(session, u, project)) for u in session.execute(stmt).scalars() if u.id not in assigned]
+
+
+def my_reviews(session: Session, *, actor: Actor) -> list[Project]:
+    """Projects under review where the actor has an assigned review still to write."""
+    if actor.user_id is None:
+        return []
+    stmt = (select(Project).join(Review, Review.project_id == Project.id)
+            .where(Review.expert_user_id == actor.user_id, Review.submitted_at.is_(None),
+                   Project.status == "under_review").order_by(Project.code))
+    return [p for p in session.execute(stmt).scalars()
+            if can(actor, "project.review", Target(owner_user_id=actor.user_id))]
+
+
+def jurisdiction_view(session: Session, *, actor: Actor, province: str) -> dict[str, Any]:
+    """What a jurisdiction funds (its share and yearly budget) and where its organisations take part, with
+    cross-region collaboration: running projects (approved and after, public) that its organisations share with
+    organisations of each other jurisdiction."""
+    funded = list_projects(session, actor=actor, funder=province)
+    shares = {p.id: next(f for f in p.funders if f.province_code == province) for p in funded}
+    by_year: dict[str, dict[str, float]] = {}
+    for p in funded:
+        bucket = "running" if p.status in RUNNING else ("applied" if p.status in ACTIVE else "other")
+        for year, amount in shares[p.id].yearly.items():
+            by_year.setdefault(str(year), {"running": 0.0, "applied": 0.0, "other": 0.0})[bucket] += float(amount)
+    taking_part = list_projects(session, actor=actor, participant_province=province)
+    partners: Counter[str] = Counter()
+    cross = 0
+    roles: dict[int, list[str]] = {}
+    for p in taking_part:
+        roles[p.id] = sorted({x.role for x in p.participants if x.province_code == province})
+        others = {x.province_code for x in p.participants if x.province_code and x.province_code != province}
+        if p.status in RUNNING and others:
+            cross += 1
+            partners.update(others)
+    return {"funded": funded, "shares": shares, "by_year": dict(sorted(by_year.items())),
+            "committed": sum(shares[p.id].amount_wan for p in funded if p.status in RUNNING),
+            "taking_part": taking_part, "roles": roles, "cross_region": cross,
+            "running": sum(p.status in RUNNING for p in taking_part),
+            "partners": {code: partners.get(code, 0) for code in PROVINCES if code != province}}

@@ -15,9 +15,12 @@ from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.web.api.outputs import file_response
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
+from yrdhub.web.i18n import t
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+PROJECT_STATES = ("draft", "submitted", "under_review", "approved", "rejected", "contracted", "midterm_passed",
+                  "accepted", "terminated")
 LINKS = {"report": "/outputs/reports/{ref}", "report_text": "/outputs/reports/{ref}", "achievement": "/outputs",
          "project": "/projects/{ref}"}
 
@@ -95,7 +98,8 @@ def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str =
     if q.strip() or kind:
         try:
             result = search.search(session, search.SearchQuery(
-                text=q[:200], kinds=[kind] if kind else (), facets=("type", "year", "province", "openness"),
+                text=q[:200], kinds=[kind] if kind else (),
+                facets=("kind", "type", "year", "province", "funder", "status", "discipline", "openness"),
                 cursor=cursor or None), search.reader_tokens(actor))
         except ValueError:
             result = None
@@ -104,12 +108,17 @@ def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str =
     labels = {
         "facet": {"type": "类型" if zh else "Type", "year": "年份" if zh else "Year",
                   "province": "地区" if zh else "Jurisdiction", "openness": "公开类别" if zh else "Openness",
-                  "kind": "类别" if zh else "Kind"},
+                  "kind": "类别" if zh else "Kind", "funder": "出资方" if zh else "Funded by",
+                  "status": "项目状态" if zh else "Project status", "discipline": "学科" if zh else "Discipline"},
+        "kind": {k: t(f"out.kind.{k}", request.state.lang) for k in LINKS},
+        "status": {s: t(f"prog.status.{s}", request.state.lang) for s in PROJECT_STATES},
+        "funder": regions_,
         "type": {"final": "最终报告" if zh else "Final", "annual": "年度报告" if zh else "Annual",
                  "topical": "专题报告" if zh else "Topical", "paper": "论文" if zh else "Paper",
                  "patent": "专利" if zh else "Patent", "standard": "标准" if zh else "Standard",
                  "software": "软件" if zh else "Software", "product": "产品" if zh else "Product",
-                 "variety": "品种" if zh else "Variety"},
+                 "variety": "品种" if zh else "Variety", "joint": "联合资助" if zh else "Jointly funded",
+                 "single": "单方资助" if zh else "Single funder"},
         "province": regions_,
         "openness": {"public": "公开" if zh else "Public", "delayed": "延期公开" if zh else "Delayed",
                      "restricted": "限制" if zh else "Restricted"},
