@@ -20,7 +20,8 @@ from yrdhub.monitoring.models import Framework, Measurement, MeasurementBatch
 from yrdhub.monitoring.targets import plan_targets
 
 SOURCE = "Web of Science 核心合集，检索式 AD=(Shanghai OR Jiangsu)，2026-11-30 导出（测试样本）"
-VALUES = "indicator,year,value,n_links\nyrd_coauthored_intl_papers,2024,2,\ncross_province_link_share_paper,2024,0.5,4\n"
+VALUES = ("indicator,year,value,n_links\nyrd_coauthored_intl_papers,2024,2,\n"
+          "cross_province_link_share_paper,2024,0.5,4\n")
 RECORDS = ("indicator,year,work_id,record_id,source,file,line\n"
            "yrd_coauthored_intl_papers,2024,doi:10.1/a,r1,wos,/home/analyst/secret/wos_part1.txt,12\n"
            "yrd_coauthored_intl_papers,2024,doi:10.1/b,r2,wos,C:\\Users\\me\\wos_part2.txt,40\n"
