@@ -151,11 +151,12 @@ def update_report(session: Session, *, actor: Actor, report: Report, changes: di
     unknown = set(changes) - set(REPORT_FIELDS)
     if unknown:
         raise OutputError(f"不能修改的字段 / fields that cannot be changed: {sorted(unknown)}")
+    current = orgs.get(session, report.org_id)
+    # checked even when nothing changes: an import may only name reports its importer could write
+    authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, current) if current else ()))
     changed = {k: v for k, v in changes.items() if getattr(report, k) != (list(v) if isinstance(v, tuple) else v)}
     if not changed:
         return False
-    current = orgs.get(session, report.org_id)
-    authorize(actor, "output.create", Target(org_ids=orgs.ancestors(session, current) if current else ()))
     org = current
     if "org_id" in changed:
         org = orgs.get(session, changed["org_id"])
@@ -299,14 +300,14 @@ def update_achievement(session: Session, *, actor: Actor, achievement: Achieveme
         changed["title"] = changed["title"].strip()
     if isinstance(changed.get("identifier"), str):
         changed["identifier"] = changed["identifier"].strip()
-    changed = {k: v for k, v in changed.items() if k == "applicant_org_ids" or getattr(row, k) != v}
-    if not changed:
-        return False
     current: set[int] = set()
     for applicant in row.applicants:
         org = orgs.get(session, applicant["org_id"])
         current.update(orgs.ancestors(session, org) if org is not None else (applicant["org_id"],))
-    authorize(actor, "output.create", Target(org_ids=tuple(current)))
+    authorize(actor, "output.create", Target(org_ids=tuple(current)))  # even when nothing changes
+    changed = {k: v for k, v in changed.items() if k == "applicant_org_ids" or getattr(row, k) != v}
+    if not changed:
+        return False
     _achievement_problems(row.kind, changed.get("trl", row.trl), changed.get("transfer_status", row.transfer_status))
     before = achievement_snapshot(row)
     if "applicant_org_ids" in changed:

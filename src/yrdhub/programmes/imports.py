@@ -76,8 +76,9 @@ def _lookup(columns: Columns, mapping: dict[str, str] | None) -> dict[str, str]:
 
 
 def _map_header(header: Iterable[str], columns: Columns, required: tuple[str, ...], mapping: dict[str, str] | None,
-                ignore_unknown: bool) -> dict[str, str]:
-    """{header title: field key} for the columns used; unknown columns are an error unless ignored."""
+                ignore_unknown: bool, synonyms: bool = False) -> dict[str, str]:
+    """{header title: field key} for the columns used; unknown columns are an error unless ignored. With
+    `synonyms` (JSON, whose objects may spell a key differently) several titles may name one field."""
     lookup = _lookup(columns, mapping)
     found: dict[str, str] = {}
     unknown = []
@@ -88,7 +89,7 @@ def _map_header(header: Iterable[str], columns: Columns, required: tuple[str, ..
         if key is None:
             if not ignore_unknown:
                 unknown.append(str(title))
-        elif key in found.values():
+        elif key in found.values() and not synonyms:
             raise TableError(f"列重复：{title} / duplicate column: {title}")
         else:
             found[str(title)] = key
@@ -146,13 +147,17 @@ def _json_records(data: bytes, columns: Columns, required: tuple[str, ...], mapp
     for item in doc:
         if isinstance(item, dict):
             keys.update(dict.fromkeys(str(k) for k in item))
-    used = _map_header(keys, columns, required, mapping, ignore_unknown)
+    used = _map_header(keys, columns, required, mapping, ignore_unknown, synonyms=True)
     records = []
     for number, item in enumerate(doc, start=1):
         if not isinstance(item, dict):
             records.append(Record(number, {}, "不是对象 / the item is not an object"))
             continue
-        values = {key: item.get(title) for title, key in used.items() if title in item}
+        present = [(title, key) for title, key in used.items() if title in item]
+        values = {key: item[title] for title, key in present}
+        if len(values) < len(present):
+            records.append(Record(number, {}, "同一字段出现两次（如 code 与 计划编号）/ a field given twice"))
+            continue
         values = {k: (v.strip() if isinstance(v, str) else ("" if v is None else v)) for k, v in values.items()}
         records.append(Record(number, values))
     return records
@@ -361,10 +366,11 @@ def _programme_snapshot(p: Programme) -> dict[str, Any]:
 
 
 def _update_programme(session: Session, actor: Actor, programme: Programme, fields: dict[str, Any]) -> bool:
+    # checked even for an unchanged row: a file may only name programmes its importer manages
+    authorize(actor, "programme.manage", Target(provinces=tuple(programme.owners)))
     changed = {k: v for k, v in fields.items() if getattr(programme, k) != v}
     if not changed:
         return False
-    authorize(actor, "programme.manage", Target(provinces=tuple(programme.owners)))
     if "owners" in changed:  # taking on new owners needs their consent as for a new programme
         authorize(actor, "programme.create", Target(provinces=tuple(changed["owners"])))
     before = _programme_snapshot(programme)
