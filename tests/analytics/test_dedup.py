@@ -13,7 +13,9 @@ from yrdhub.analytics.pipeline import DEDUP_COLUMNS, deduplicate
 
 def works(rows: list[dict[str, object]]) -> pd.DataFrame:
     base = dict.fromkeys(DEDUP_COLUMNS)
-    frame = pd.DataFrame([{**base, "kind": "paper", "year": 2023, "line": i, **r} for i, r in enumerate(rows)])
+    frame = pd.DataFrame(
+        [{**base, "rid": i, "kind": "paper", "year": 2023, "line": i, **r} for i, r in enumerate(rows)]
+    )
     for col in ("doi", "ut", "eid", "pn_key", "title_key", "source", "file"):
         frame[col] = frame[col].astype("string")
     frame["is_invention"] = frame["is_invention"].astype("boolean")

@@ -63,3 +63,52 @@ def test_engine_selection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(engine.ENV_ENGINE, "polars")
     with pytest.raises(ValueError):
         engine.engine_name()
+
+
+def test_integer_record_ids_and_record_attributes_on_parties(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("RT Journal Article\nT1 甲\nAD 东南大学;河海大学\nYR 2020\n", encoding="utf-8")
+    b.write_text("RT Journal Article\nT1 乙\nAD 安徽大学\nYR 2021\n\nRT Journal Article\nT1 丙\nAD 浙江大学\nYR 2022\n")
+    ws = Workspace.open(tmp_path / "ws")
+    ingest([a], ws)
+    ingest([b], ws)
+    works = pq.read_table(ws.table_dir("works")).to_pylist()
+    parties = pq.read_table(ws.table_dir("parties")).to_pylist()
+    rids = {w["record_id"]: w["rid"] for w in works}
+    assert len(set(rids.values())) == 3  # unique across files
+    assert sorted(rids.values())[0] >> ingest_mod.RID_BITS == 1  # file number 1, then 2
+    assert {w["rid"] >> ingest_mod.RID_BITS for w in works} == {1, 2}
+    for p in parties:  # each party carries its record's id and attributes
+        w = next(w for w in works if w["record_id"] == p["record_id"])
+        assert (p["rid"], p["kind"], p["source"], p["year"]) == (w["rid"], w["kind"], w["source"], w["year"])
+    assert sorted(e["file_no"] for e in ws.manifest().values()) == [1, 2]
+
+
+def test_workspace_without_integer_ids_is_refused(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws")
+    ws.save_manifest({"abc": {"path": "old.txt", "format": "wos", "records": 1, "bad": 0}})
+    src = tmp_path / "new.txt"
+    src.write_text("RT Journal Article\nT1 甲\nAD 东南大学\nYR 2020\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="ingest the files into a new workspace"):
+        ingest([src], ws)
+    assert not list(ws.table_dir("works").iterdir())
+
+
+def test_duckdb_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in (engine.ENV_DUCKDB_MEMORY, engine.ENV_DUCKDB_THREADS, engine.ENV_DUCKDB_TEMP):
+        monkeypatch.delenv(var, raising=False)
+    con = engine.connect("duckdb")
+    row = con.raw_sql(
+        "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order'), "
+        "current_setting('temp_directory')"
+    ).fetchone()
+    assert row is not None
+    assert row[0] in ("2.7 GiB", "2.8 GiB")  # 3GB
+    assert row[1] is False and row[2].endswith("yrdhub-duckdb")
+    monkeypatch.setenv(engine.ENV_DUCKDB_MEMORY, "1GB")
+    monkeypatch.setenv(engine.ENV_DUCKDB_THREADS, "1")
+    con = engine.connect("duckdb")
+    row = con.raw_sql("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    assert row is not None and row[0] in ("953.6 MiB", "954.0 MiB") and row[1] == 1

@@ -105,3 +105,9 @@ def test_gazetteer_extension_and_user_file(tmp_path: Path) -> None:
     assert len(Gazetteer.from_csv(out)) == len(edited)
     with pytest.raises(ValueError):
         Institution.from_row({"name": "x", "city_code": "nanjing"})
+
+
+def test_gazetteer_refuses_a_city_outside_its_province() -> None:
+    with pytest.raises(ValueError, match="not in its province"):
+        Institution.from_row({"name": "某大学", "city_code": "320100", "province_code": "330000"})
+    assert Institution.from_row({"name": "某大学", "city_code": "320100"}).province_code == "320000"

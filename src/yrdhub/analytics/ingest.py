@@ -23,8 +23,10 @@ from yrdhub.analytics.readers import detect_format, read
 from yrdhub.analytics.records import BadRecord, Record
 from yrdhub.analytics.workspace import Workspace
 
+RID_BITS = 32  # rid = file number << 32 | the record's ordinal in its file
 WORKS_SCHEMA = pa.schema(
     [
+        ("rid", pa.int64()),
         ("record_id", pa.string()),
         ("source", pa.string()),
         ("kind", pa.string()),
@@ -46,6 +48,7 @@ WORKS_SCHEMA = pa.schema(
 )
 PARTIES_SCHEMA = pa.schema(
     [
+        ("rid", pa.int64()),
         ("record_id", pa.string()),
         ("seq", pa.int64()),
         ("role", pa.string()),
@@ -56,6 +59,12 @@ PARTIES_SCHEMA = pa.schema(
         ("city_code", pa.string()),
         ("method", pa.string()),
         ("is_yrd", pa.bool_()),
+        # the record's own attributes, repeated on its parties so that the pipeline needs no join back
+        # to `works` for the records that are works of their own (almost all of them)
+        ("kind", pa.string()),
+        ("source", pa.string()),
+        ("year", pa.int64()),
+        ("is_invention", pa.bool_()),
     ]
 )
 BAD_SCHEMA = pa.schema([("file", pa.string()), ("line", pa.int64()), ("reason", pa.string())])
@@ -109,9 +118,10 @@ class _Batch:
         self.pending: list[tuple[str, str, str]] = []
         self.size = 0
 
-    def add(self, rec: Record, record_id: str) -> None:
+    def add(self, rec: Record, record_id: str, rid: int) -> None:
         keys = record_keys(rec)
         row = {
+            "rid": rid,
             "record_id": record_id,
             "source": rec.source,
             "kind": rec.kind,
@@ -129,11 +139,16 @@ class _Batch:
         for name, values in self.works.items():
             values.append(row[name] if row[name] != "" else None)
         for seq, p in enumerate(rec.parties):
+            self.parties["rid"].append(rid)
             self.parties["record_id"].append(record_id)
             self.parties["seq"].append(seq)
             self.parties["role"].append(p.role)
             self.parties["text"].append(p.text)
             self.parties["name"].append(p.name or None)
+            self.parties["kind"].append(rec.kind)
+            self.parties["source"].append(rec.source)
+            self.parties["year"].append(rec.year)
+            self.parties["is_invention"].append(rec.is_invention)
             self.pending.append((p.text, p.hint_province, p.hint_city))
         self.size += 1
 
@@ -160,6 +175,11 @@ def ingest(
 ) -> IngestReport:
     resolver = resolver or default_resolver(workspace)
     manifest = workspace.manifest()
+    if any("file_no" not in entry for entry in manifest.values()):
+        raise ValueError(
+            f"工作目录 {workspace.root} 由旧版本创建（无整数记录编号），请导入到新的工作目录 / the workspace "
+            f"{workspace.root} predates integer record ids: ingest the files into a new workspace"
+        )
     report = IngestReport()
     for raw in paths:
         path = Path(raw)
@@ -168,8 +188,15 @@ def ingest(
         if digest in manifest:
             report.files.append(FileReport(str(path), name, manifest[digest]["records"], skipped=True))
             continue
-        fr = _ingest_file(path, name, digest, workspace, resolver, batch_size, progress)
-        manifest[digest] = {"path": str(path), "format": name, "records": fr.records, "bad": len(fr.bad)}
+        file_no = 1 + max((int(e["file_no"]) for e in manifest.values()), default=0)
+        fr = _ingest_file(path, name, digest, file_no, workspace, resolver, batch_size, progress)
+        manifest[digest] = {
+            "path": str(path),
+            "format": name,
+            "records": fr.records,
+            "bad": len(fr.bad),
+            "file_no": file_no,
+        }
         workspace.save_manifest(manifest)
         report.files.append(fr)
     return report
@@ -179,6 +206,7 @@ def _ingest_file(
     path: Path,
     fmt: str,
     digest: str,
+    file_no: int,
     ws: Workspace,
     resolver: Resolver,
     batch_size: int,
@@ -193,7 +221,7 @@ def _ingest_file(
             if isinstance(item, BadRecord):
                 fr.bad.append(item)
                 continue
-            batch.add(item, f"{parts.prefix}:{item.line}:{item.kind}")
+            batch.add(item, f"{parts.prefix}:{item.line}:{item.kind}", (file_no << RID_BITS) | fr.records)
             fr.records += 1
             if batch.size >= batch_size:
                 parts.write_batch(batch, resolver)

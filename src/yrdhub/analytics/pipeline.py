@@ -23,6 +23,7 @@ FROM_ROLES = ("assignor", "seller")
 TO_ROLES = ("assignee", "buyer")
 LEVELS = ("city", "province")
 DEDUP_COLUMNS = (
+    "rid",
     "record_id",
     "source",
     "kind",
@@ -51,80 +52,149 @@ def load(con: BaseBackend, ws: Workspace) -> Inputs:
 
 
 # -- de-duplication ---------------------------------------------------------------------------------------
-def _spread(t: ir.Table, col: str, guard_doi: bool = False) -> ir.Table:
+IDENTIFIERS = ("ut", "eid", "pn_key", "title_key", "doi")  # the order labels spread in
+LABEL_PREFIXES = (("doi", "doi:"), ("ut", "ut:"), ("eid", "eid:"), ("pn_key", "pn:"), ("title_key", "t:"))
+
+
+def first_label(t: ir.Table) -> ir.Value:
+    """A record's own label: its strongest identifier (`doi:…` sorts before `eid:`, `pn:`, `t:`, `ut:`)."""
+    return ibis.coalesce(*(prefix + t[col] for col, prefix in LABEL_PREFIXES), "r:" + t.record_id)
+
+
+def shared_keys(works: ir.Table, col: str) -> ir.Table:
+    """The values of `col` that more than one record holds (`s_<col>`), found in two steps: hash values
+    held more than once (an integer aggregate over every record), then the exact values among those few
+    records. For the title key, `s_ok` tells whether labels may spread over the value: not where the
+    records carry different DOIs (same title and year, other papers)."""
+    t = works.filter(works[col].notnull())
+    t = t.select(col, *(["doi"] if col == "title_key" else []), h=t[col].hash())
+    repeated = t.group_by("h").agg(n=t.count())
+    repeated = repeated.filter(repeated.n > 1).select(rh="h")
+    t = t.semi_join(repeated, t.h == repeated.rh)
+    if col == "title_key":
+        g = t.group_by(col).agg(n=t.count(), hi=t.doi.max(), lo=t.doi.min())
+        g = g.filter(g.n > 1)
+        return g.select(**{f"s_{col}": g[col]}, s_ok=g.hi.isnull() | (g.hi == g.lo))
+    g = t.group_by(col).agg(n=t.count())
+    return g.filter(g.n > 1).select(**{f"s_{col}": g[col]})
+
+
+def _spread(t: ir.Table, col: str) -> ir.Table:
     """Give every record the smallest label among the records sharing `col` (one step of label
-    propagation). A window, not a join back: each step reads its input once, so the nested steps stay
-    linear (a self-join would make the SQL engine evaluate the previous step twice).
-    `guard_doi`: skip groups whose records carry different DOIs (same title and year, other papers)."""
+    propagation; `col` holds shared values only, see `shared_keys`)."""
     w = ibis.window(group_by=t[col])
-    ok = t[col].notnull()
-    if guard_doi:
-        hi, lo = t.doi.max().over(w), t.doi.min().over(w)
-        ok = ok & (hi.isnull() | (hi == lo))
-    return t.mutate(lbl=ibis.ifelse(ok, t.lbl.min().over(w), t.lbl))
+    return t.mutate(lbl=ibis.ifelse(t[col].notnull(), t.lbl.min().over(w), t.lbl))
 
 
-def deduplicate(works: ir.Table, rounds: int = 1) -> ir.Table:
-    """Add `work_id`: records linked by DOI, WoS UT, EID, patent number or title + year share one.
+def linked_records(works: ir.Table, rounds: int = 1) -> ir.Table:
+    """The records that share an identifier with another record, with their label after propagation,
+    the work key `wid` (the smallest record id of the work) and the work attributes.
 
-    Labels start from the strongest identifier (`doi:…` sorts before `eid:`, `pn:`, `t:`, `ut:`), and the
-    spreading order (UT, EID, patent number, title, DOI) carries DOI labels outward, so one round joins
-    chains such as WoS(UT, no DOI) ~title~ Scopus(EID, DOI) ~DOI~ OpenAlex; more rounds join longer ones."""
-    works = works.select(*DEDUP_COLUMNS)  # carry only what the windows and the outputs need
-    t = works.mutate(
-        lbl=ibis.coalesce(
-            "doi:" + works.doi,
-            "ut:" + works.ut,
-            "eid:" + works.eid,
-            "pn:" + works.pn_key,
-            "t:" + works.title_key,
-            "r:" + works.record_id,
-        )
-    )
+    Labels start from the strongest identifier and spread over WoS UT, EID, patent number, title + year
+    and DOI, in that order, so one round joins chains such as WoS(UT, no DOI) ~title~ Scopus(EID, DOI)
+    ~DOI~ OpenAlex; more rounds join longer ones. Only records holding a shared value can change label or
+    pass theirs on, and every other record's label is its own (no other record has it), so the windows
+    run over these few records, not over the whole table."""
+    t = works
+    for col in IDENTIFIERS:
+        keys = shared_keys(works, col)
+        t = t.left_join(keys, t[col] == keys[f"s_{col}"])
+    shared = [t[f"s_{col}"] for col in IDENTIFIERS]
+    linked = shared[0].notnull()
+    for value in shared[1:]:
+        linked = linked | value.notnull()
+    spread = {col: t[f"s_{col}"] for col in IDENTIFIERS}
+    # records with the same title but different DOIs keep their labels, yet still share a work when
+    # their labels are equal (both labelled by that title): they are in `sub`, without a title to spread
+    spread["title_key"] = ibis.ifelse(t.s_ok, t.s_title_key, ibis.null("string"))
+    sub = t.filter(linked).select("rid", "source", "kind", "year", "is_invention", lbl=first_label(t), **spread)
     for _ in range(rounds):
-        for col in ("ut", "eid", "pn_key"):
-            t = _spread(t, col)
-        t = _spread(t, "title_key", guard_doi=True)
-        t = _spread(t, "doi")
-    return t.rename(work_id="lbl")
-
-
-def with_work_attributes(dedup: ir.Table) -> ir.Table:
-    """Work-level attributes on every record row (windows over `work_id`, so the de-duplicated table is
-    read once): kind, first year, whether an international index holds it, invention flag."""
-    w = ibis.window(group_by=dedup.work_id)
-    return dedup.mutate(
-        work_kind=dedup.kind.min().over(w),
-        work_year=dedup.year.min().over(w),
-        intl=dedup.source.isin(INTERNATIONAL_SOURCES).cast("int8").max().over(w) == 1,
-        invention=dedup.is_invention.fill_null(False).cast("int8").max().over(w) == 1,
+        for col in IDENTIFIERS:
+            sub = _spread(sub, col)
+    w = ibis.window(group_by=sub.lbl)
+    return sub.select(
+        "rid",
+        "lbl",
+        wid=sub.rid.min().over(w),
+        work_kind=sub.kind.min().over(w),
+        work_year=sub.year.min().over(w),
+        intl=sub.source.isin(INTERNATIONAL_SOURCES).cast("int8").max().over(w) == 1,
+        invention=sub.is_invention.fill_null(False).cast("int8").max().over(w) == 1,
     )
 
 
-def regions(inputs: Inputs, dedup: ir.Table, level: str = "city") -> ir.Table:
-    """Distinct YRD regions of each work, with the side (from/to) for transfers and contracts.
-    `dedup` carries the work attributes (`with_work_attributes`)."""
+def deduplicate(works: ir.Table, rounds: int = 1, linked: ir.Table | None = None) -> ir.Table:
+    """Every record with its work: `work_id` (the work's label, e.g. `doi:10.1/x`), the integer work key
+    `wid`, and the work attributes (kind, first year, whether an international index holds it, invention
+    flag). Records linked by DOI, WoS UT, EID, patent number or title + year share a work
+    (`linked_records`, or `linked` if already computed); all others are works of their own (`wid` = `rid`)."""
+    works = works.select(*DEDUP_COLUMNS)  # carry only what the joins and the outputs need
+    sub = linked_records(works, rounds) if linked is None else linked
+    j = works.left_join(sub, works.rid == sub.rid)
+    own = sub.wid.isnull()
+    return j.select(
+        rid=works.rid,
+        record_id=works.record_id,
+        source=works.source,
+        file=works.file,
+        line=works.line,
+        kind=works.kind,
+        year=works.year,
+        is_invention=works.is_invention,
+        work_id=ibis.coalesce(sub.lbl, first_label(works)),
+        wid=ibis.coalesce(sub.wid, works.rid),
+        work_kind=ibis.ifelse(own, works.kind, sub.work_kind),
+        work_year=ibis.ifelse(own, works.year, sub.work_year),
+        intl=ibis.ifelse(own, works.source.isin(INTERNATIONAL_SOURCES), sub.intl),
+        invention=ibis.ifelse(own, works.is_invention.fill_null(False), sub.invention),
+    )
+
+
+def regions(inputs: Inputs, linked: ir.Table, level: str = "city") -> ir.Table:
+    """One row per work (`wid`), side and YRD region: the work's kind, first year, `intl` and `invention`
+    flags, the side (from/to for the parties of transfers and contracts, else any) and the region's
+    province. `linked` is `linked_records`: the parties carry their record's attributes, so only the few
+    records that share a work with others are looked up."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}")
     p = inputs.parties
     p = p.filter(p.is_yrd & p.city_code.notnull())
-    side = ibis.cases((p.role.isin(FROM_ROLES), "from"), (p.role.isin(TO_ROLES), "to"), else_="any")
-    region = p.city_code if level == "city" else p.province_code
-    placed = p.select("record_id", side=side, region=region, province=p.province_code)
-    ids = dedup.select("record_id", "work_id", "intl", "invention", kind=dedup.work_kind, year=dedup.work_year)
-    reg = placed.join(ids, "record_id")
-    return reg.select("work_id", "kind", "year", "intl", "invention", "side", "region", "province").distinct()
+    j = p.left_join(linked, p.rid == linked.rid)
+    own = linked.wid.isnull()
+    kind = ibis.ifelse(own, p.kind, linked.work_kind)
+    side = ibis.cases(
+        (~kind.isin(DIRECTED_KINDS), "any"),
+        (p.role.isin(FROM_ROLES), "from"),
+        (p.role.isin(TO_ROLES), "to"),
+        else_="any",
+    )
+    reg = j.select(
+        wid=ibis.coalesce(linked.wid, p.rid),
+        kind=kind,
+        year=ibis.ifelse(own, p.year, linked.work_year),
+        intl=ibis.ifelse(own, p.source.isin(INTERNATIONAL_SOURCES), linked.intl),
+        invention=ibis.ifelse(own, p.is_invention.fill_null(False), linked.invention),
+        side=side,
+        region=p.city_code if level == "city" else p.province_code,
+        province=p.province_code,
+    )
+    return reg.distinct()
 
 
 def links(reg: ir.Table) -> ir.Table:
     """Region pairs per work. Co-authored papers and co-filed patents: unordered pairs of distinct regions.
     Transfers and contracts: flows from an assignor/seller region to a different assignee/buyer region.
-    `weight` is fractional counting: each work adds up to 1 over its links."""
-    und = reg.filter(reg.kind.isin(UNDIRECTED_KINDS)).select("work_id", "kind", "year", "region", "province")
-    und = und.distinct()
-    a, b = und, und.view()
-    pairs = a.join(b, [a.work_id == b.work_id, a.region < b.region]).select(
-        work_id=a.work_id,
+    `weight` is fractional counting: each work adds 1 over its links.
+
+    `reg` is `regions`' table: a paper's or patent's regions are its rows (one per region: the side is
+    `any` and the province follows from the region), so a work with k regions has k(k-1)/2 pairs."""
+    und = reg.filter(reg.kind.isin(UNDIRECTED_KINDS)).select("wid", "kind", "year", "region", "province")
+    per_work = und.group_by("wid").agg(k=und.count())
+    per_work = per_work.filter(per_work.k > 1)  # works in one region have no pairs
+    und = und.join(per_work, "wid").select("wid", "kind", "year", "region", "province", "k")
+    a, b = und.view(), und.view()  # two references to one relation (a CTE), not two joins
+    pairs = a.join(b, [a.wid == b.wid, a.region < b.region]).select(
+        wid=a.wid,
         kind=a.kind,
         year=a.year,
         region_a=a.region,
@@ -132,12 +202,13 @@ def links(reg: ir.Table) -> ir.Table:
         province_a=a.province,
         province_b=b.province,
         directed=ibis.literal(False),
+        weight=1.0 / ((a.k * (a.k - 1)).cast("float64") / 2),
     )
     d = reg.filter(reg.kind.isin(DIRECTED_KINDS))
     src = d.filter(d.side == "from")
     dst = d.filter(d.side == "to").view()
-    flows = src.join(dst, [src.work_id == dst.work_id, src.region != dst.region]).select(
-        work_id=src.work_id,
+    flows = src.join(dst, [src.wid == dst.wid, src.region != dst.region]).select(
+        wid=src.wid,
         kind=src.kind,
         year=src.year,
         region_a=src.region,
@@ -146,9 +217,9 @@ def links(reg: ir.Table) -> ir.Table:
         province_b=dst.province,
         directed=ibis.literal(True),
     )
-    both = pairs.union(flows, distinct=False)
-    w = ibis.window(group_by=both.work_id)
-    return both.mutate(weight=1.0 / both.region_a.count().over(w).cast("float64"))
+    w = ibis.window(group_by=flows.wid)
+    flows = flows.mutate(weight=1.0 / flows.region_a.count().over(w).cast("float64"))
+    return pairs.union(flows, distinct=False)
 
 
 def _period(t: ir.Table, start: int | None, end: int | None) -> ir.Table:
@@ -163,13 +234,13 @@ def matrix(lk: ir.Table, start: int | None = None, end: int | None = None, by_ye
     """Region-pair matrix in long form: kind, [year,] region_a, region_b, full and fractional counts."""
     lk = _period(lk, start, end)
     keys = ["kind", "directed", *(["year"] if by_year else []), "region_a", "region_b"]
-    return lk.group_by(keys).agg(full=lk.work_id.count(), fractional=lk.weight.sum())
+    return lk.group_by(keys).agg(full=lk.wid.count(), fractional=lk.weight.sum())
 
 
 def region_totals(reg: ir.Table, start: int | None = None, end: int | None = None) -> ir.Table:
     """Works per region and kind (the denominators of the intensity measures)."""
     reg = _period(reg, start, end)
-    return reg.group_by(["kind", "region"]).agg(works=reg.work_id.nunique())
+    return reg.group_by(["kind", "region"]).agg(works=reg.wid.nunique())
 
 
 def intensity(mat: ir.Table, totals: ir.Table) -> ir.Table:
@@ -217,5 +288,5 @@ def intensity(mat: ir.Table, totals: ir.Table) -> ir.Table:
 
 def city_pair_matrix(inputs: Inputs, level: str = "city", start: int | None = None, end: int | None = None) -> ir.Table:
     """The whole chain in one expression: dedup → regions → links → matrix (what the benchmark times)."""
-    dedup = with_work_attributes(deduplicate(inputs.works))
-    return matrix(links(regions(inputs, dedup, level)), start, end)
+    linked = linked_records(inputs.works.select(*DEDUP_COLUMNS))
+    return matrix(links(regions(inputs, linked, level)), start, end)

@@ -51,26 +51,27 @@ def expressions(
     """Every output table as an (unexecuted) Ibis expression."""
     inputs = pl.load(con, ws)
     # Materialised once (a temporary table / a cached DataFrame): every output re-uses them.
-    dedup = pl.deduplicate(inputs.works).select(
-        "work_id", "record_id", "source", "file", "line", "kind", "year", "is_invention"
-    )
-    dedup = materialise(con, pl.with_work_attributes(dedup), "dedup")
-    reg_city = materialise(con, pl.regions(inputs, dedup, "city"), "reg_city")
-    reg_prov = materialise(con, pl.regions(inputs, dedup, "province"), "reg_prov")
+    works = inputs.works.select(*pl.DEDUP_COLUMNS)
+    linked = materialise(con, pl.linked_records(works), "linked")  # the few records sharing a work
+    dedup = pl.deduplicate(works, linked=linked)  # every record with its work: read only for the drill-down
+    reg_city = materialise(con, pl.regions(inputs, linked, "city"), "reg_city")
+    reg_prov = materialise(con, pl.regions(inputs, linked, "province"), "reg_prov")
     lk_city = materialise(con, pl.links(reg_city), "links_city")
     lk_prov = materialise(con, pl.links(reg_prov), "links_prov")
     reg, lk = (reg_city, lk_city) if level == "city" else (reg_prov, lk_prov)
     mat = pl.matrix(lk, start, end)
     totals = pl.region_totals(reg, start, end)
     drill = pl._period(target_works(reg_city, lk_prov), start, end)
-    ids = dedup.select("work_id", "record_id", "source", "file", "line")
+    ids = dedup.select("wid", "work_id", "record_id", "source", "file", "line")
     return {
         "matrix": mat,
         "matrix_by_year": pl.matrix(lk, start, end, by_year=True),
         "intensity": pl.intensity(mat, totals),
         "region_totals": totals,
         "indicators": indicator_values(drill, pl._period(lk_city, start, end)),
-        "indicator_records": drill.join(ids, "work_id"),
+        "indicator_records": drill.join(ids, "wid").select(
+            "indicator", "year", "work_id", "record_id", "source", "file", "line"
+        ),
     }
 
 

@@ -24,19 +24,19 @@ TARGET_INDICATORS = {
 
 
 def _selected(name: str, t: ir.Table) -> ir.Table:
-    return t.select("work_id", "year", indicator=ibis.literal(name))
+    return t.select("wid", "year", indicator=ibis.literal(name))
 
 
 def target_works(reg_city: ir.Table, links_province: ir.Table) -> ir.Table:
-    """(indicator, year, work_id) for every work counted by a target indicator."""
+    """(indicator, year, wid) for every work counted by a target indicator."""
     und = reg_city.filter(reg_city.side == "any")
-    stats = und.group_by(["work_id", "kind", "year", "intl", "invention"]).agg(
+    stats = und.group_by(["wid", "kind", "year", "intl", "invention"]).agg(
         n_prov=und.province.nunique(), n_city=und.region.nunique()
     )
     papers = stats.filter((stats.kind == "paper") & stats.intl)
     patents = stats.filter((stats.kind == "patent") & stats.invention & (stats.n_prov >= 2))
     tr = links_province.filter(links_province.kind == "transfer")
-    transfers = tr.select("work_id", "year").distinct()
+    transfers = tr.select("wid", "year").distinct()
     parts = [
         _selected("yrd_coauthored_intl_papers", papers.filter(papers.n_prov >= 2)),
         _selected("yrd_coauthored_intl_papers_2cities", papers.filter(papers.n_city >= 2)),
@@ -51,11 +51,11 @@ def target_works(reg_city: ir.Table, links_province: ir.Table) -> ir.Table:
 
 def indicator_values(drill: ir.Table, links_city: ir.Table) -> ir.Table:
     """Indicator values per year (counts, and the cross-province share of city links per kind)."""
-    counts = drill.group_by(["indicator", "year"]).agg(value=drill.work_id.nunique().cast("float64"))
+    counts = drill.group_by(["indicator", "year"]).agg(value=drill.wid.nunique().cast("float64"))
     counts = counts.mutate(n_links=ibis.null("int64"))
     lk = links_city
     share = lk.group_by(["kind", "year"]).agg(
-        value=(lk.province_a != lk.province_b).cast("float64").mean(), n_links=lk.work_id.count()
+        value=(lk.province_a != lk.province_b).cast("float64").mean(), n_links=lk.wid.count()
     )
     share = share.select(
         indicator="cross_province_link_share_" + share.kind,
