@@ -1,21 +1,29 @@
-"""The two full-text backends: how a parsed query plus meta-token groups (kind, facet filters, access) become
-a FROM clause, match conditions and a score.
+"""The two full-text backends: which documents match a query for a reader, newest first and bounded — the only
+part of a search that differs between SQLite and PostgreSQL.
 
-Everything else (exact access check of embargoed documents, facets, totals, paging, snippets) is shared SQL
-built in `query.py`.
+- SQLite: FTS5 matches the text only; the access and filter check reads each candidate's narrow `search_key`
+  row (integer codes), in FTS5's rowid order, and stops at the limit. Grants with a visible_from are checked
+  exactly against `search_grant` in the same statement.
+- PostgreSQL: the GIN index matches text, filters and the reader's tokens together (meta tokens in the
+  tsvector); documents reached only through a timed grant are then checked against `search_grant`.
+
+Ranking, totals, facets, paging and snippets are shared code in `query.py` and `rank.py`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Float, Integer, String, Table, bindparam, cast, column, func, literal, literal_column, or_
-from sqlalchemy import table as table_clause
+from sqlalchemy import Integer, String, Table, bindparam, column, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import BindParameter, ColumnClause, ColumnElement, FromClause
+from sqlalchemy.sql.expression import BindParameter, ColumnClause, ColumnElement
 
+from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey
 from yrdhub.search.segment import ParsedQuery
 
 Groups = list[list[str]]  # every group must be met by one of its meta tokens
@@ -30,20 +38,43 @@ class Access:
 
 
 @dataclass(frozen=True)
-class Match:
-    from_: FromClause  # the matching rows, as narrow as the backend allows
-    with_doc: FromClause  # the same joined to search_document (for its columns)
-    id: ColumnElement[int]
-    where: list[ColumnElement[bool]]
-    score: ColumnElement[float]
-    # True for a row the reader reaches only through a timed grant: query.py then checks search_grant.
-    timed_only: ColumnElement[bool]
+class Scope:
+    """What a reader's search matches: the text, the filter groups and the reader's access, both as full-text
+    meta tokens (PostgreSQL) and as search_key codes (SQLite)."""
+
+    parsed: ParsedQuery
+    groups: Groups
+    access: Access
+    code_groups: list[list[int]]  # every group must be met by one of its codes
+    immediate_codes: list[int]
+    timed_codes: list[int]
+    tokens: list[str]
+    now: datetime
 
 
 class Backend(Protocol):
     name: str
 
-    def match(self, doc: Table, parsed: ParsedQuery, groups: Groups, access: Access) -> Match: ...
+    def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
+        """Ids, newest first, at most `limit`, none above `upper`, of the documents matching the text and the
+        filters that hold one of the reader's grants (for a grant with a visible_from, see `hidden`)."""
+        ...
+
+    def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        """Of `ids` (descending, from `reach`), those the reader may not see at `now` (an embargo not over)."""
+        ...
+
+    def count(self, session: Session, scope: Scope, limit: int) -> int:
+        """How many of the `limit` newest matches the reader may see."""
+        ...
+
+    def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
+        """The search_key codes of the documents the reader may see among the `limit` newest matches."""
+        ...
+
+    def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
+        """`col` is one of `ids` (one parameter, however many ids)."""
+        ...
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]: ...
 
@@ -52,43 +83,79 @@ class Backend(Protocol):
     def after_insert(self, session: Session, ids: list[int]) -> None: ...
 
 
+def _doc() -> Table:
+    return cast(Table, SearchDocumentRow.__table__)
+
+
+def _grant() -> Table:
+    return cast(Table, SearchGrant.__table__)
+
+
 def _quote_fts5(text: str) -> str:
     """An FTS5 string: any user text becomes literal tokens, never query syntax."""
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts5_any(tokens: list[str]) -> str:
-    return "meta_tokens : (" + " OR ".join(_quote_fts5(token) for token in tokens) + ")"
-
-
-def fts5_expression(parsed: ParsedQuery, groups: Groups) -> str:
+def fts5_expression(parsed: ParsedQuery) -> str:
     text_columns = "{title_tokens body_tokens extra_tokens} : "
     parts = [text_columns + _quote_fts5(term) for term in parsed.terms]
     parts += ["{title_tokens body_tokens} : " + _quote_fts5(" ".join(phrase)) for phrase in parsed.phrases]
-    parts += [_fts5_any(group) for group in groups]
     return " AND ".join(parts)
 
 
+def _has_any(codes: list[int]) -> str:
+    # Codes are integers from search_term, never user text.
+    return "(" + " OR ".join(f"instr(k.codes, ' {int(code)} ') > 0" for code in codes) + ")"
+
+
 class SQLiteBackend:
-    """FTS5 over the token columns; bm25 with title 5, body 1, search-mode sub-words 0.5 (meta tokens 0)."""
+    """FTS5 over the text columns, in rowid order (newest first); no ranking function runs inside SQLite."""
 
     name = "sqlite"
-    _fts = table_clause("search_fts", column("rowid", Integer))
 
-    def match(self, doc: Table, parsed: ParsedQuery, groups: Groups, access: Access) -> Match:
-        fts: ColumnClause[Any] = literal_column("search_fts")
-        reach = fts5_expression(parsed, [*groups, access.immediate + access.timed])
-        condition = fts.op("MATCH", is_comparison=True)(bindparam("fts_query", reach))
-        score = literal(0.0, Float) if parsed.blank else cast(-func.bm25(fts, 5.0, 1.0, 0.5, 0.0), Float)
-        rowid = self._fts.c.rowid
-        timed_only: ColumnElement[bool] = literal(False)
-        if access.timed:
-            # Evaluated once (an uncorrelated list), not per row: FTS5 finds the few rows whose only way in
-            # is a timed grant.
-            only = f"({fts5_expression(parsed, [*groups, access.timed])}) NOT {_fts5_any(access.immediate)}"
-            timed_only = rowid.in_(sql_text("SELECT rowid FROM search_fts(:fts_timed)")
-                                   .bindparams(fts_timed=only).columns(column("rowid", Integer)))
-        return Match(self._fts, self._fts.join(doc, doc.c.id == rowid), rowid, [condition], score, timed_only)
+    def _statement(self, scope: Scope, columns: str, upper: int | None, wrap: str = "{}") -> tuple[Any, dict[str, Any]]:
+        """SELECT `columns` (k is search_key, d the document id) of the visible matches, newest first."""
+        access = _has_any(scope.immediate_codes)
+        params: dict[str, Any] = {}
+        if scope.timed_codes:
+            access = (f"({access} OR ({_has_any(scope.timed_codes)} AND EXISTS (SELECT 1 FROM search_grant g "
+                      "WHERE g.doc_id = k.doc_id AND g.token IN :tokens AND g.visible_from <= :now)))")
+            params |= {"tokens": scope.tokens, "now": scope.now}
+        conditions = [access, *(_has_any(group) for group in scope.code_groups)]
+        if scope.parsed.blank:
+            source, order = "search_key k", "k.doc_id"
+        else:
+            source, order = "search_fts f JOIN search_key k ON k.doc_id = f.rowid", "f.rowid"
+            conditions.insert(0, "search_fts MATCH :q")
+            params["q"] = fts5_expression(scope.parsed)
+        if upper is not None:
+            conditions.append(f"{order} <= :upper")
+            params["upper"] = upper
+        statement = sql_text(wrap.format(f"SELECT {columns.replace('d.id', order)} FROM {source} "
+                                         f"WHERE {' AND '.join(conditions)} ORDER BY {order} DESC LIMIT :limit"))
+        if scope.timed_codes:
+            statement = statement.bindparams(bindparam("tokens", expanding=True),
+                                             bindparam("now", type_=_grant().c.visible_from.type))
+        return statement, params
+
+    def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
+        statement, params = self._statement(scope, "d.id", upper)
+        return list(session.scalars(statement, params | {"limit": limit}))
+
+    def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        return set()  # `reach` already checked every grant exactly
+
+    def count(self, session: Session, scope: Scope, limit: int) -> int:
+        statement, params = self._statement(scope, "d.id", None, "SELECT count(*) FROM ({})")
+        return session.scalar(statement, params | {"limit": limit}) or 0
+
+    def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
+        statement, params = self._statement(scope, "k.codes", None)
+        return list(session.scalars(statement, params | {"limit": limit}))
+
+    def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
+        return cast(ColumnElement[bool], col.in_(sql_text("SELECT value FROM json_each(:ids)")
+                                                 .bindparams(ids=json.dumps(ids)).columns(column("value", Integer))))
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]:
         return col >= value
@@ -107,8 +174,7 @@ class SQLiteBackend:
 
 
 class PostgreSQLBackend:
-    """tsvector('simple') + GIN; ts_rank with weights A (title), B (body), D (search-mode sub-words); the meta
-    tokens carry weight C and never enter the ranking query."""
+    """tsvector('simple') + GIN over title (A), body (B), meta tokens (C) and search-mode sub-words (D)."""
 
     name = "postgresql"
     _config: ColumnClause[Any] = literal_column("'simple'::regconfig")
@@ -119,31 +185,61 @@ class PostgreSQLBackend:
         pick a generic plan, which cannot see how selective the tsquery is (a sequential scan, 10–100× slower)."""
         return bindparam(None, value, type_=String, literal_execute=True)
 
-    def _tsquery(self, groups: Groups) -> ColumnElement[Any]:
-        # Meta tokens are hex after a fixed prefix, so this tsquery text holds no user-controlled syntax.
-        return func.to_tsquery(self._config, self._inline(" & ".join("(" + " | ".join(g) + ")" for g in groups)))
-
-    def match(self, doc: Table, parsed: ParsedQuery, groups: Groups, access: Access) -> Match:
-        tsv = doc.c.tsv
-        terms = [func.plainto_tsquery(self._config, self._inline(term)) for term in parsed.terms]
+    def _conditions(self, parsed: ParsedQuery, meta_query: str) -> list[Any]:
+        # Meta tokens are hex after a fixed prefix, so `meta_query` holds no user-controlled syntax.
+        tsv = _doc().c.tsv
+        parts = [func.plainto_tsquery(self._config, self._inline(term)) for term in parsed.terms]
         phrases = [func.phraseto_tsquery(self._config, self._inline(" ".join(words))) for words in parsed.phrases]
-        ranked: ColumnElement[Any] | None = None
-        for part in terms + phrases:
-            ranked = part if ranked is None else ranked.op("&&")(part)
-        reach = self._tsquery([*groups, access.immediate + access.timed])
-        query = reach if ranked is None else ranked.op("&&")(reach)
-        where: list[ColumnElement[bool]] = [tsv.op("@@", is_comparison=True)(query)]
+        query: ColumnElement[Any] = func.to_tsquery(self._config, self._inline(meta_query))
+        for part in parts + phrases:
+            query = part.op("&&")(query)
+        where: list[Any] = [tsv.op("@@", is_comparison=True)(query)]
         for phrase in phrases:
             # A phrase lies within the title (A) or the body (B), never across them or in the sub-words (D).
             where.append(or_(*(func.ts_filter(tsv, literal_column(f"'{{{w}}}'::\"char\"[]"))
                                .op("@@", is_comparison=True)(phrase) for w in ("a", "b"))))
-        score = literal(0.0, Float) if ranked is None else cast(func.ts_rank(tsv, ranked), Float)
-        timed_only: ColumnElement[bool] = literal(False)
-        if access.timed:  # checked on the row's own tsvector, already in hand
-            only = func.to_tsquery(self._config, self._inline(
-                "(" + " | ".join(access.timed) + ") & !(" + " | ".join(access.immediate) + ")"))
-            timed_only = tsv.op("@@", is_comparison=True)(only)
-        return Match(doc, doc, doc.c.id, where, score, timed_only)
+        return where
+
+    @staticmethod
+    def _all(groups: Groups) -> str:
+        return " & ".join("(" + " | ".join(group) + ")" for group in groups)
+
+    def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
+        doc = _doc()
+        where = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate
+                                                          + scope.access.timed]))
+        if upper is not None:
+            where.append(doc.c.id <= upper)
+        return list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)))
+
+    def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        if not ids or not scope.access.timed:
+            return set()
+        doc, grant = _doc(), _grant()
+        only = self._all([*scope.groups, scope.access.timed]) + " & !(" + " | ".join(scope.access.immediate) + ")"
+        where = [*self._conditions(scope.parsed, only), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
+        timed = set(session.scalars(select(doc.c.id).where(*where))) & set(ids)
+        if not timed:
+            return set()
+        in_force = set(session.scalars(
+            select(grant.c.doc_id).distinct()
+            .where(grant.c.doc_id.in_(sorted(timed)), grant.c.token.in_(scope.tokens),
+                   or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
+        return timed - in_force
+
+    def count(self, session: Session, scope: Scope, limit: int) -> int:
+        ids = self.reach(session, scope, None, limit)
+        return len(ids) - len(self.hidden(session, scope, ids))
+
+    def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
+        ids = self.reach(session, scope, None, limit)
+        hidden = self.hidden(session, scope, ids)
+        key = cast(Table, SearchKey.__table__)
+        return list(session.scalars(select(key.c.codes).where(self.among(key.c.doc_id,
+                                                                          [i for i in ids if i not in hidden]))))
+
+    def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
+        return cast(ColumnElement[bool], col == func.any(bindparam(None, ids, type_=ARRAY(Integer))))
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]:
         return col.collate("C") >= value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
 from typing import Any, cast
@@ -16,13 +16,14 @@ from yrdhub.db import utcnow
 from yrdhub.search import meta
 from yrdhub.search.access import normalise_grants
 from yrdhub.search.backends import backend_for
-from yrdhub.search.models import SearchDocumentRow, SearchFacet, SearchGrant
+from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey, SearchTerm
 from yrdhub.search.segment import index_text
 from yrdhub.search.types import AccessGrant, FacetValue, SearchDocument
 
 DOC = cast(Table, SearchDocumentRow.__table__)
 GRANT = cast(Table, SearchGrant.__table__)
-FACET = cast(Table, SearchFacet.__table__)
+KEY = cast(Table, SearchKey.__table__)
+TERM = cast(Table, SearchTerm.__table__)
 BATCH = 1000
 
 
@@ -30,8 +31,8 @@ def normalise_facets(facets: Mapping[str, FacetValue]) -> dict[str, list[str]]:
     """Every facet as a sorted list of distinct strings; None and empty values are dropped."""
     out: dict[str, list[str]] = {}
     for name, raw in facets.items():
-        if not name or len(name) > 64 or name == "kind":
-            raise ValueError(f"bad facet name {name!r} (1–64 characters; 'kind' is built in)")
+        if not name or len(name) > 64 or name == "kind" or "=" in name:
+            raise ValueError(f"bad facet name {name!r} (1–64 characters without '='; 'kind' is built in)")
         if isinstance(raw, str):
             values = [raw] if raw else []
         elif isinstance(raw, int):
@@ -57,9 +58,12 @@ _DOC_COLUMNS = ["kind", "ref", "title", "title_key", "body", "title_tokens", "bo
 
 
 def _row(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessGrant],
-         indexed_at: datetime) -> tuple[Any, ...]:
+         indexed_at: datetime, postgres: bool) -> tuple[Any, ...]:
     tokens = index_text(doc.title, doc.body)
-    meta_tokens = meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants), facets)
+    # PostgreSQL filters inside its GIN index with these tokens; SQLite reads search_key instead, so its
+    # full-text index does not carry them (less indexing work; FTS5 receives exactly this column).
+    meta_tokens = meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
+                                       facets) if postgres else ""
     return (doc.kind, doc.ref, doc.title, doc.title[:100], doc.body, tokens.title, tokens.body, tokens.extra,
             meta_tokens, facets, indexed_at)
 
@@ -93,7 +97,7 @@ def _insert_sqlite(session: Session, rows: list[tuple[Any, ...]]) -> dict[tuple[
     for kind, refs in by_kind.items():  # re-indexing replaces: the delete trigger also clears search_fts
         session.execute(delete(DOC).where(DOC.c.kind == kind, DOC.c.ref.in_(refs)))
     dialect = session.get_bind().dialect
-    process = DOC.c.indexed_at.type.bind_processor(dialect)
+    process = DOC.c.indexed_at.type.dialect_impl(dialect).bind_processor(dialect)
     stored = [(*row[:9], json.dumps(row[9], ensure_ascii=False), process(row[10]) if process else row[10])
               for row in rows]
     _executemany(session, DOC, _DOC_COLUMNS, stored)
@@ -140,7 +144,7 @@ def optimize(session: Session) -> None:
     GIN pending list into the index and refreshes the planner's statistics. Queries are correct without it."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT gin_clean_pending_list('ix_search_document_tsv'::regclass)"))
-        for name in ("search_document", "search_grant", "search_facet"):
+        for name in ("search_document", "search_grant", "search_key", "search_term"):
             session.execute(text(f"ANALYZE {name}"))
     else:
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
@@ -169,19 +173,43 @@ def _write(session: Session, batch: list[SearchDocument]) -> int:
         _check(doc)
         prepared.append((normalise_facets(doc.facets), normalise_grants(doc.grants)))
     now = utcnow()
-    rows = [_row(doc, facets, grants, now) for doc, (facets, grants) in zip(docs, prepared, strict=True)]
     postgres = session.get_bind().dialect.name == "postgresql"
+    rows = [_row(doc, facets, grants, now, postgres) for doc, (facets, grants) in zip(docs, prepared, strict=True)]
     ids = _insert_postgresql(session, rows) if postgres else _insert_sqlite(session, rows)
-    keys = [(doc.kind, doc.ref) for doc in docs]
-    grants = [(ids[key], g.token, g.visible_from)
-              for key, (_, doc_grants) in zip(keys, prepared, strict=True) for g in doc_grants]
-    facets = [(ids[key], name, value) for key, (doc_facets, _) in zip(keys, prepared, strict=True)
-              for name, values in doc_facets.items() for value in values]
+    doc_ids = [ids[(doc.kind, doc.ref)] for doc in docs]
+    grants = [(doc_id, g.token, g.visible_from)
+              for doc_id, (_, doc_grants) in zip(doc_ids, prepared, strict=True) for g in doc_grants]
+    terms = [meta.document_terms(doc.kind, ((g.token, g.visible_from is not None) for g in doc_grants), doc_facets)
+             for doc, (doc_facets, doc_grants) in zip(docs, prepared, strict=True)]
+    codes = term_ids(session, {term for doc_terms in terms for term in doc_terms}, create=True)
+    keys = [(doc_id, " " + " ".join(str(codes[term]) for term in doc_terms) + " ")
+            for doc_id, doc_terms in zip(doc_ids, terms, strict=True)]
     if postgres:
         _copy(session, GRANT, ["doc_id", "token", "visible_from"], grants)
-        _copy(session, FACET, ["doc_id", "name", "value"], facets)
+        _copy(session, KEY, ["doc_id", "codes"], keys)
     else:
-        if grants:  # through SQLAlchemy, which stores visible_from in its SQLite format
-            session.execute(insert(GRANT), [{"doc_id": d, "token": t, "visible_from": v} for d, t, v in grants])
-        _executemany(session, FACET, ["doc_id", "name", "value"], facets)
+        dialect = session.get_bind().dialect
+        process = GRANT.c.visible_from.type.dialect_impl(dialect).bind_processor(dialect)
+        _executemany(session, GRANT, ["doc_id", "token", "visible_from"],
+                     [(d, t, process(v) if process and v is not None else v) for d, t, v in grants])
+        _executemany(session, KEY, ["doc_id", "codes"], keys)
     return len(docs)
+
+
+def term_ids(session: Session, terms: Collection[str], create: bool = False) -> dict[str, int]:
+    """The codes of `terms` (search_term); with `create`, terms not yet numbered are added first."""
+    found: dict[str, int] = {}
+    wanted = sorted(terms)
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start:start + 5000]
+        found.update({term: term_id for term_id, term in session.execute(
+            select(TERM.c.id, TERM.c.term).where(TERM.c.term.in_(chunk)))})
+    missing = [term for term in wanted if term not in found]
+    if create and missing:
+        rows = [{"term": term} for term in missing]
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(pg_insert(TERM).on_conflict_do_nothing(index_elements=["term"]), rows)
+        else:
+            session.execute(insert(TERM).prefix_with("OR IGNORE"), rows)
+        found.update(term_ids(session, missing))
+    return found

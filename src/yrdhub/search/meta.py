@@ -47,3 +47,29 @@ def document_tokens(doc_kind: str, grants: Iterable[tuple[str, bool]], facets: M
 def any_of(tokens: Iterable[str]) -> list[str]:
     """A group of alternatives; a document must hold at least one token of every group."""
     return sorted(set(tokens))
+
+
+# Meta items as plain terms, numbered in `search_term` (the codes of `search_key`): the same information as the
+# tokens above, for the narrow per-document row instead of the full-text index.
+
+def kind_term(name: str) -> str:
+    return f"k:{name}"
+
+
+def access_term(token: str) -> str:
+    return f"a:{token}"
+
+
+def timed_term(token: str) -> str:
+    return f"t:{token}"
+
+
+def facet_term(name: str, value: str) -> str:
+    return f"f:{name}={value}"
+
+
+def document_terms(doc_kind: str, grants: Iterable[tuple[str, bool]], facets: Mapping[str, Sequence[str]]) -> list[str]:
+    """`grants` as (token, timed) pairs."""
+    terms = [kind_term(doc_kind), *(timed_term(t) if timed else access_term(t) for t, timed in grants)]
+    terms += [facet_term(name, value) for name, values in facets.items() for value in values]
+    return terms

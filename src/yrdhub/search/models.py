@@ -4,7 +4,7 @@
 (title, body, search-mode sub-words, and meta tokens for kind, facets and grants), and `tsv`, which only
 PostgreSQL fills (a trigger computes it; GIN-indexed). On SQLite the FTS5 table `search_fts` (external
 content = this table) is created by the migration. `search_grant` keeps every grant with its visible_from;
-`search_facet` one row per facet value, for counting.
+`search_term` / `search_key` a document's kind, grants and facet values as integer codes in one narrow row.
 """
 
 from __future__ import annotations
@@ -66,11 +66,22 @@ class SearchGrant(Base):
     visible_from: Mapped[datetime | None]
 
 
-class SearchFacet(Base):
-    __tablename__ = "search_facet"
+class SearchTerm(Base):
+    """A number for each meta item: "k:<kind>", "a:<token>" (grant in force from the start), "t:<token>" (grant
+    with a visible_from), "f:<name>=<value>"."""
 
-    doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200), primary_key=True)
-    # No (name, value) index on purpose: every read starts from the matching documents and reaches their facet
-    # rows by this primary key; with such an index the planners scanned every row of a facet instead.
+    __tablename__ = "search_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(String(300), unique=True)
+
+
+class SearchKey(Base):
+    """A document's meta items as codes, space-delimited with a space at both ends (" 3 17 256 "): the narrow row
+    that the access and filter check of a matching document reads, and that facet counting reads."""
+
+    __tablename__ = "search_key"
+
+    doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True,
+                                        autoincrement=False)
+    codes: Mapped[str] = mapped_column(Text)

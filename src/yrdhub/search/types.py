@@ -62,7 +62,11 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """`total` and the facet counts are exact when `total_is_exact`; otherwise more than `total` documents
+    match (show "10,000+") and the facets count the `total` newest of them (see docs/search.md)."""
+
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str, int]]]
     next_cursor: str | None
+    total_is_exact: bool = True
