@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from conftest import require
 from helpers import login
-from yrdhub.accounts.actor import SYSTEM, Actor, Grant
+from yrdhub import search
+from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor, Grant
 from yrdhub.accounts.models import AuditEvent
 from yrdhub.programmes import imports
 from yrdhub.programmes.models import Funding, Programme, Project
@@ -137,6 +138,10 @@ def test_projects_with_participants_and_yearly_funders(session: Session, program
     assert str(single.end_on) == "2026-12-31"
     again = imports.import_projects(session, actor=SYSTEM, data=PROJECTS.encode("gbk"), filename="x.csv")
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    # imported projects are in the search, with the same grants as every project (contracted: public)
+    hits = search.search(session, search.SearchQuery(text="芯片联合攻关", kinds=["project"]),
+                         search.reader_tokens(ANONYMOUS))
+    assert [h.ref for h in hits.hits] == [str(project.id)]
     changed = imports.import_projects(session, actor=SYSTEM, filename="x.csv",
                                       data=PROJECTS.replace("2027=200", "2027=250").replace(",600,", ",650,").encode())
     assert changed.ok and (changed.updated, changed.unchanged) == (1, 1), changed.errors

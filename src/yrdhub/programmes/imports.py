@@ -11,7 +11,8 @@ would happen. The generic part (`read_records`, `run_rows`) is used by `outputs/
 
 Projects: the service's `create_project` is an applicant's draft. An import records projects decided outside
 the platform (e.g. earlier years), so it is decided by the programme's owners (`programme.manage`), sets the
-given status (default `contracted`), records the move in the project's history and audits every row.
+given status (default `contracted`), records the move in the project's history, audits every row and indexes
+the project for search (`programmes/indexing.py`, the same grants as every other project).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from yrdhub import search
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied, Target, authorize
 from yrdhub.db import utcnow
-from yrdhub.programmes import service
+from yrdhub.programmes import indexing, service
 from yrdhub.programmes.models import Call, Funding, Participant, Programme, Project, Transition
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
@@ -421,6 +423,8 @@ def import_projects(session: Session, *, actor: Actor, data: bytes, filename: st
         return report
     importer = _ProjectImporter(session, actor, programme, call)
     run_rows(session, report, records, importer.key_of, importer.apply, dry_run=dry_run, progress=progress)
+    if report.ok and not dry_run:  # in batches, after every row is in (the same documents as one by one)
+        search.index_many(session, (indexing.document(session, p) for p in importer.touched))
     finish(session, actor, "project.import", report, data, dry_run)
     return report
 
@@ -435,6 +439,7 @@ class _ProjectImporter:
         self.by_id = {p.id: p for p in self.programmes.values()}
         stmt = select(Project).options(selectinload(Project.participants), selectinload(Project.funders))
         self.projects: dict[str, Project] = {p.code: p for p in session.execute(stmt).scalars()}
+        self.touched: list[Project] = []  # created or changed: indexed for search once the file is in
 
     def key_of(self, record: Record) -> str:
         return text(record.values, "code", required=True, max_len=40)
@@ -591,6 +596,7 @@ class _ProjectImporter:
         self.session.flush()
         audit.record(self.session, self.actor, "project.import", "project", project.id,
                      after=service.snapshot(project))
+        self.touched.append(project)
         return project
 
     def _update(self, project: Project, fields: dict[str, Any], participants: list[tuple[Organisation, str]],
@@ -623,6 +629,7 @@ class _ProjectImporter:
         self.session.flush()
         audit.record(self.session, self.actor, "project.import_update", "project", project.id, before=before,
                      after=service.snapshot(project))
+        self.touched.append(project)
         return True
 
 
