@@ -195,12 +195,19 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("YRDHUB_BENCH_PG_URL", ""),
                         help="an EMPTY PostgreSQL database (its search tables are filled); skipped when absent")
     parser.add_argument("--sqlite-path", default="", help="SQLite file (default: a temporary one)")
+    parser.add_argument("--backends", default="sqlite,postgresql",
+                        help="comma-separated backends to run (e.g. two processes in parallel on a busy machine)")
     args = parser.parse_args()
     figures: dict[str, str] = {}
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (shared machine)")
     with tempfile.TemporaryDirectory() as tmp:
         sqlite_url = f"sqlite:///{args.sqlite_path or Path(tmp) / 'search.db'}"
+        chosen = set(args.backends.split(","))
         for backend, url in (("sqlite", sqlite_url), ("postgresql", args.pg_url)):
+            if backend not in chosen:
+                print(f"{backend}: not run (--backends)")
+                figures |= {f"docs_per_s_{backend}": "na", f"p95_ms_{backend}": "na"}
+                continue
             if not url:
                 print(f"{backend}: skipped (no --pg-url)")
                 figures |= {f"docs_per_s_{backend}": "na", f"p95_ms_{backend}": "na"}

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from yrdhub.db import utcnow
 from yrdhub.search import AccessGrant, SearchDocument, SearchQuery, index_many, search
+from yrdhub.search import query as search_query
 
 WORDS = ["科技", "创新", "芯片", "量子", "材料", "能源"]  # each is one jieba word, whatever its neighbours
 TOKENS = ["public", "registered", "org:1", "org:2", "prov:310000"]
@@ -59,3 +61,39 @@ def test_total_equals_the_hits_paged_through(session: Session,
 
 def _embargo(days: int | None) -> list[AccessGrant]:
     return [] if days is None else [AccessGrant(EMBARGOED, NOW + timedelta(days=days))]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents=documents, word=st.sampled_from(WORDS), reader=st.sets(st.sampled_from([*TOKENS, EMBARGOED])),
+       limit=st.integers(1, 4), window=st.integers(1, 5), cap=st.integers(1, 8))
+def test_ranking_windows_and_total_cap_keep_paging_exact(session: Session, monkeypatch: pytest.MonkeyPatch,
+                                                         documents: list[tuple[list[str], set[str], str, int | None]],
+                                                         word: str, reader: set[str], limit: int, window: int,
+                                                         cap: int) -> None:
+    """With windows and a cap far smaller than the result: every visible hit exactly once over the pages, the
+    total capped (and flagged) only when more documents are visible than the cap, never counting others."""
+    monkeypatch.setattr(search_query, "RANK_WINDOW", window)
+    monkeypatch.setattr(search_query, "TOTAL_CAP", cap)
+    savepoint = session.begin_nested()
+    try:
+        index_many(session, [SearchDocument("report", str(i), f"文档{i}", "，".join(words),
+                                            [*sorted(grants), *_embargo(days)], {"year": doc_year})
+                             for i, (words, grants, doc_year, days) in enumerate(documents)])
+        expected = {str(i) for i, (words, grants, _, days) in enumerate(documents)
+                    if word in words and (grants & reader or (days == -1 and EMBARGOED in reader))}
+        seen: list[str] = []
+        cursor = None
+        while True:
+            result = search(session, SearchQuery(text=word, limit=limit, cursor=cursor, facets=("year",)), reader,
+                            now=NOW)
+            assert result.total == min(len(expected), cap)
+            assert result.total_is_exact == (len(expected) <= cap)
+            assert sum(count for _, count in result.facets["year"]) == result.total
+            seen += [hit.ref for hit in result.hits]
+            cursor = result.next_cursor
+            if cursor is None:
+                break
+        assert len(seen) == len(set(seen)) == len(expected)
+        assert set(seen) == expected
+    finally:
+        savepoint.rollback()

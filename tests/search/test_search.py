@@ -208,3 +208,43 @@ def test_optimize_keeps_results(session: Session) -> None:
     optimize(session)
     after = search(session, SearchQuery(text="海洋", limit=50), EVERYONE)
     assert [h.ref for h in after.hits] == [h.ref for h in before.hits] and after.total == 12
+
+
+def test_capped_total_and_facets_count_the_newest_visible_matches(session: Session,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from yrdhub.search import query as search_query
+
+    monkeypatch.setattr(search_query, "TOTAL_CAP", 3)
+    index_many(session, [doc(str(i), f"海洋观测{i}", year=2000 + i) for i in range(5)])
+    result = search(session, SearchQuery(text="海洋", facets=("year",)), EVERYONE)
+    assert (result.total, result.total_is_exact) == (3, False)
+    assert result.facets["year"] == [("2002", 1), ("2003", 1), ("2004", 1)]  # the three indexed last
+    assert len(result.hits) == 5  # hits are not capped
+    exact = search(session, SearchQuery(text="海洋观测4", facets=("year",)), EVERYONE)
+    assert (exact.total, exact.total_is_exact) == (1, True)
+
+
+def test_large_results_are_ranked_within_windows_of_the_newest(session: Session,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from yrdhub.search import query as search_query
+
+    monkeypatch.setattr(search_query, "RANK_WINDOW", 3)
+    # Indexed in this order: ids ascend, so the newest window is d5, d4, d3 and the next d2, d1, d0.
+    index_many(session, [doc("d0", "石墨烯"), doc("d1", "其他", "石墨烯"), doc("d2", "石墨烯器件"),
+                         doc("d3", "其他", "石墨烯"), doc("d4", "石墨烯"), doc("d5", "其他", "石墨烯")])
+    seen: list[str] = []
+    cursor = None
+    while True:
+        result = search(session, SearchQuery(text="石墨烯", limit=2, cursor=cursor), EVERYONE)
+        seen += [hit.ref for hit in result.hits]
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert seen == ["d4", "d3", "d5", "d0", "d2", "d1"]  # title matches first within each window
+
+
+def test_score_depends_only_on_the_document(session: Session) -> None:
+    index_many(session, [doc("a", "钙钛矿电池", "稳定性研究。")])
+    before = search(session, SearchQuery(text="钙钛矿"), EVERYONE).hits[0].score
+    index_many(session, [SearchDocument("report", f"x{i}", "钙钛矿", "钙钛矿", grants=["org:99"]) for i in range(20)])
+    assert search(session, SearchQuery(text="钙钛矿"), EVERYONE).hits[0].score == before

@@ -227,16 +227,29 @@ class PostgreSQLBackend:
                    or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
         return timed - in_force
 
+    def _visible(self, session: Session, scope: Scope, limit: int) -> list[int]:
+        """The `limit` newest visible matches: matches are read in slices until enough are visible (documents
+        under embargo are dropped, never counted)."""
+        visible: list[int] = []
+        upper = None
+        while len(visible) < limit:
+            wanted = limit - len(visible)
+            ids = self.reach(session, scope, upper, wanted)
+            hidden = self.hidden(session, scope, ids)
+            visible += [i for i in ids if i not in hidden]
+            if len(ids) < wanted:
+                break
+            upper = ids[-1] - 1
+        return visible
+
     def count(self, session: Session, scope: Scope, limit: int) -> int:
-        ids = self.reach(session, scope, None, limit)
-        return len(ids) - len(self.hidden(session, scope, ids))
+        return len(self._visible(session, scope, limit))
 
     def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
-        ids = self.reach(session, scope, None, limit)
-        hidden = self.hidden(session, scope, ids)
+        ids = self._visible(session, scope, limit)
         key = cast(Table, SearchKey.__table__)
-        return list(session.scalars(select(key.c.codes).where(self.among(key.c.doc_id,
-                                                                          [i for i in ids if i not in hidden]))))
+        rows = dict(session.execute(select(key.c.doc_id, key.c.codes).where(self.among(key.c.doc_id, ids))).tuples())
+        return [rows[i] for i in ids if i in rows]
 
     def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
         return cast(ColumnElement[bool], col == func.any(bindparam(None, ids, type_=ARRAY(Integer))))

@@ -1,0 +1,44 @@
+"""Migration 20261201_0010 converts documents indexed before it: their kind, grants and facet rows become
+search_key codes, and searching, filtering and facet counts work on them as on new documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import text
+
+from yrdhub.db import make_engine, session_factory
+from yrdhub.migrate import alembic_config, upgrade
+from yrdhub.search import SearchQuery, search
+
+
+def test_documents_indexed_before_the_migration_are_converted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, revision="20261201_0011")
+    engine = make_engine(url)
+    with engine.begin() as conn:  # two documents as the earlier index wrote them
+        for doc_id, title, grant, facet in ((1, "海洋 观测", "public", "310000"), (2, "海洋 牧场", "org:5", "320000")):
+            conn.execute(text(
+                "INSERT INTO search_document (id, kind, ref, title, title_key, body, title_tokens, body_tokens, "
+                "extra_tokens, meta_tokens, facets, indexed_at) VALUES (:id, 'report', :ref, :title, :title, '', "
+                ":title, '', '', '', :facets, '2026-11-30 00:00:00')"),
+                {"id": doc_id, "ref": str(doc_id), "title": title, "facets": f'{{"jurisdiction": ["{facet}"]}}'})
+            conn.execute(text("INSERT INTO search_fts (rowid, title_tokens, body_tokens, extra_tokens, meta_tokens) "
+                              "VALUES (:id, :title, '', '', '')"), {"id": doc_id, "title": title})
+            conn.execute(text("INSERT INTO search_grant (doc_id, token) VALUES (:id, :token)"),
+                         {"id": doc_id, "token": grant})
+            conn.execute(text("INSERT INTO search_facet (doc_id, name, value) VALUES (:id, 'jurisdiction', :v)"),
+                         {"id": doc_id, "v": facet})
+    upgrade(url)
+    with session_factory(engine)() as session:
+        public = search(session, SearchQuery(text="海洋", facets=("jurisdiction", "kind")), {"public"})
+        assert [h.ref for h in public.hits] == ["1"] and public.total == 1
+        assert public.facets == {"jurisdiction": [("310000", 1)], "kind": [("report", 1)]}
+        member = search(session, SearchQuery(text="海洋", filters={"jurisdiction": ["320000"]}), {"public", "org:5"})
+        assert [h.ref for h in member.hits] == ["2"]
+    command.downgrade(alembic_config(url), "20261201_0011")  # and back: facet rows from the codes
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT doc_id, name, value FROM search_facet ORDER BY doc_id")).all()
+    assert [tuple(r) for r in rows] == [(1, "jurisdiction", "310000"), (2, "jurisdiction", "320000")]
+    engine.dispose()
