@@ -113,8 +113,7 @@ def _pdf(data: bytes) -> Extracted:
         pages = [page.extract_text() or "" for page in reader.pages]
     except FileRejected:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError) as exc:
+    except (PyPdfError, Exception) as exc:  # a damaged file can break pypdf anywhere (zlib, struct, recursion)
         raise FileRejected("corrupt", f"PDF 文件已损坏，无法读取 / the PDF is damaged and cannot be read "
                                       f"({type(exc).__name__})") from exc
     return Extracted("pdf", "\n\n".join(pages), pages=len(pages))
