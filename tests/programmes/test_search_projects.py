@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from yrdhub import search
+from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor, Grant
 from yrdhub.db import utcnow
 from yrdhub.programmes import indexing, service
@@ -132,12 +133,48 @@ def test_reindex_all_restores_the_index(session: Session, world) -> None:  # typ
     assert finds(session, office)
 
 
-def test_a_new_owner_admin_finds_drafts_after_a_reindex(session: Session, world, make_user) -> None:  # type: ignore[no-untyped-def]
-    """Role changes are outside the programmes module: the grants follow after `reindex_all`."""
-    _, late = make_user("jurisdiction_admin", "340000")
-    assert service.can_read(session, late, world["project"]) and not finds(session, late)
-    indexing.reindex_all(session)
+def test_role_changes_reach_the_grants_at_commit(session: Session, world, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Roles are granted outside the programmes module: the commit hook re-indexes the projects not yet public."""
+    late_user, late = make_user("jurisdiction_admin", "340000")
+    assert service.can_read(session, late, world["project"]) and not finds(session, late)  # flushed, not committed
+    session.commit()
+    late = accounts.actor_for(late_user)
     assert finds(session, late)
+    accounts.revoke(session, actor=SYSTEM, user=late_user, role="jurisdiction_admin", scope="340000")
+    session.commit()
+    assert not finds(session, accounts.actor_for(late_user))
+    assert not service.can_read(session, accounts.actor_for(late_user), world["project"])
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    from yrdhub.programmes.imports import PROJECT_COLUMNS
+
+    header = [aliases[0] for aliases in PROJECT_COLUMNS.values()]
+    lines = [",".join(header)] + [",".join(row.get(k, "") for k in PROJECT_COLUMNS) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_imported_projects_are_indexed_at_commit(session: Session, world) -> None:  # type: ignore[no-untyped-def]
+    """A bulk import writes rows directly (not through the lifecycle functions): indexed when it commits."""
+    from yrdhub.programmes.imports import import_projects
+
+    office = world["users"]["office"][1]
+    row = {"code": "SRCH-IMP-1", "title": "IMPORTMARKERKV 导入的在研项目", "programme": "SRCH-PROG",
+           "call": "SRCH-CALL", "lead_org": "搜索测试牵头大学", "funders": "安徽: 2026=100", "status": "在研"}
+    draft = {**row, "code": "SRCH-IMP-2", "title": "IMPORTDRAFTKV 导入的草稿", "status": "草稿"}
+    report = import_projects(session, actor=office, data=_csv([row, draft]), filename="p.csv")
+    assert not report.errors, report.errors
+    session.commit()
+    assert finds(session, ANONYMOUS, "IMPORTMARKERKV")
+    assert not finds(session, ANONYMOUS, "IMPORTDRAFTKV") and finds(session, office, "IMPORTDRAFTKV")
+    assert finds(session, world["users"]["applicant"][1], "IMPORTDRAFTKV")  # the lead organisation's member
+    # (a re-import that changes the participants is refused by the import today — a unique-constraint conflict
+    # on the lead's participant row — so the update checked here is the summary)
+    again = import_projects(session, actor=office, data=_csv([{**row, "summary": "REIMPORTSUMMARYKV"}]),
+                            filename="p.csv")
+    assert not again.errors and again.updated == 1, again.errors
+    session.commit()
+    assert finds(session, ANONYMOUS, "REIMPORTSUMMARYKV IMPORTMARKERKV")  # re-indexed by the commit hook
 
 
 def test_search_page_links_project_hits(session: Session, world, client: TestClient) -> None:  # type: ignore[no-untyped-def]

@@ -174,5 +174,12 @@ def test_joint_project_through_the_pages(live_server: str, browser: Any, tmp_pat
     office.locator("#budget-chart[data-drawn]").wait_for(timeout=20_000)
     office.locator("#partner-chart[data-drawn='3']").wait_for(timeout=20_000)
     office.screenshot(path=str(out / "programme-jurisdiction.png"), full_page=True)
+    # English through the existing switch
+    office.goto(project_url)
+    office.click("#lang-switch")
+    office.wait_for_load_state()
+    assert office.locator("#project-status").inner_text() == "Contracted"
+    assert "Funders and sign-offs" in office.locator("body").inner_text()
+    office.screenshot(path=str(out / "programme-project-en.png"), full_page=True)
     for page in (office, applicant, js_admin, expert, sh_admin, ah_admin):
         assert not page.errors, page.errors

@@ -7,25 +7,30 @@ may read the project (`service.can_read`, hence `list_projects`):
   each active jurisdiction admin of an owner jurisdiction of the programme (`user:<id>` — the search tokens
   `prov:<code>` would also admit the jurisdiction's statisticians, who may not read drafts).
 
-The service re-indexes a project on every change of state, participants or reviewers. Role changes
-(a new jurisdiction admin, a revoked expert) are outside this module: run `reindex_all` after them (the
-`yrdhub data load` command and the sample data do so).
+The service re-indexes a project at once on every change of state, participants or reviewers (so a search in
+the same transaction sees it). As a safety net for every other writer — bulk imports that write rows directly,
+role grants and revocations, deactivated users — session hooks note, at each flush, the projects whose rows
+(project, participants, funders, reviews, transitions) changed and whether a jurisdiction-admin or expert role
+(or a user's activity) changed, and re-index those projects (for a role change: every project not yet public)
+just before the transaction commits. `reindex_all` re-indexes everything (after a bulk load).
 """
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from yrdhub import search
 from yrdhub.accounts.models import RoleGrant, User
-from yrdhub.programmes import service
-from yrdhub.programmes.models import Call, Programme, Project
+from yrdhub.programmes.models import Call, Funding, Participant, Programme, Project, Review, Transition
 from yrdhub.regions import orgs
 
 KIND = "project"
+PENDING = "yrdhub.programmes.reindex"  # session.info keys: project ids to re-index at commit
+ROLES_CHANGED = "yrdhub.programmes.roles_changed"
 
 
 def _holders(session: Session, role: str, scopes: list[str] | None = None,
@@ -41,7 +46,9 @@ def _holders(session: Session, role: str, scopes: list[str] | None = None,
 
 
 def grants(session: Session, project: Project) -> list[search.AccessGrant | str]:
-    if project.status in service.PUBLIC:
+    from yrdhub.programmes.service import PUBLIC  # the service's visibility rule (it imports this module)
+
+    if project.status in PUBLIC:
         return [search.PUBLIC]
     programme = _programme(session, project)
     lead = orgs.get(session, project.lead_org_id)
@@ -91,7 +98,60 @@ def index_project(session: Session, project: Project) -> None:
 
 
 def reindex_all(session: Session) -> int:
-    """Index every project again (after a bulk load, or after role changes). Returns the count."""
+    """Index every project again (after a bulk load). Returns the count."""
+    return search.index_many(session, (document(session, p) for p in _load(session)))
+
+
+def _load(session: Session, ids: set[int] | None = None, private_only: bool = False) -> list[Project]:
     stmt = select(Project).order_by(Project.id).options(
         selectinload(Project.participants), selectinload(Project.funders), selectinload(Project.reviews))
-    return search.index_many(session, (document(session, p) for p in session.execute(stmt).scalars()))
+    if ids is not None:
+        stmt = stmt.where(Project.id.in_(ids))
+    if private_only:
+        from yrdhub.programmes.service import PUBLIC
+
+        stmt = stmt.where(Project.status.not_in(PUBLIC))
+    return list(session.execute(stmt).scalars())
+
+
+def _access_changed(obj: object) -> bool:
+    """A grant or revocation of a role the draft grants depend on, or a user (de)activated."""
+    if isinstance(obj, RoleGrant):
+        return obj.role in ("jurisdiction_admin", "expert")
+    return isinstance(obj, User) and inspect(obj).attrs.is_active.history.has_changes()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context: Any) -> None:
+    ids: set[int] = session.info.setdefault(PENDING, set())
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Project):
+            ids.add(obj.id)
+        elif isinstance(obj, (Participant, Funding, Review, Transition)) and obj.project_id is not None:
+            ids.add(obj.project_id)
+        elif _access_changed(obj):
+            session.info[ROLES_CHANGED] = True
+    if not ids:
+        session.info.pop(PENDING)
+
+
+@event.listens_for(Session, "before_commit")
+def _reindex_noted(session: Session) -> None:
+    if not (session.info.get(PENDING) or session.info.get(ROLES_CHANGED)):
+        return
+    session.flush()  # the last changes, noted by _note_changes
+    ids: set[int] = session.info.pop(PENDING, set())
+    projects = {p.id: p for p in _load(session, ids)} if ids else {}
+    if session.info.pop(ROLES_CHANGED, False):
+        projects.update({p.id: p for p in _load(session, private_only=True)})
+    for gone in ids - set(projects):
+        search.remove(session, KIND, str(gone))
+    if projects:
+        search.index_many(session, (document(session, p) for p in projects.values()))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the whole transaction ended (a savepoint's end keeps what was noted)
+        session.info.pop(PENDING, None)
+        session.info.pop(ROLES_CHANGED, None)

@@ -23,6 +23,7 @@ from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.models import User
 from yrdhub.accounts.policy import Target, authorize, can
 from yrdhub.db import utcnow
+from yrdhub.programmes import indexing
 from yrdhub.programmes.models import (
     Call,
     ChangeRequest,
@@ -139,9 +140,8 @@ def create_project(session: Session, *, actor: Actor, call: Call, code: str, tit
 
 
 def _reindex(session: Session, project: Project) -> None:
-    """Keep the project's search document (its text, facets and who may find it) in step with the project."""
-    from yrdhub.programmes import indexing  # indexing reads this module's rules (PUBLIC)
-
+    """Keep the project's search document (its text, facets and who may find it) in step with the project, at
+    once (the indexing module's commit hook catches writers that bypass these functions)."""
     indexing.index_project(session, project)
 
 
