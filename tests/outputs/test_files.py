@@ -256,3 +256,25 @@ def test_the_report_page_form_uploads_and_shows_errors(client: TestClient, world
     assert good.status_code == 303
     shown = client.get(good.headers["location"]).text
     assert 'id="upload-done"' in shown and "PAGEFORMMARKER" in shown and 'id="download-link"' in shown
+
+
+def test_damaged_files_never_escape_as_other_errors(pdf_bytes: bytes) -> None:
+    """Bytes flipped or cut anywhere in a real PDF or DOCX: text, or a FileRejected — never another exception."""
+    import random
+
+    rng = random.Random(20261201)
+    document = docx([TITLE, "第二段"])
+    outcomes = set()
+    for original in (pdf_bytes, document):
+        for _ in range(40):
+            data = bytearray(original)
+            if rng.random() < 0.5:
+                del data[rng.randrange(len(data) // 4, len(data)):]
+            for _ in range(rng.randrange(1, 30)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            try:
+                extract(bytes(data))
+                outcomes.add("text")
+            except FileRejected as exc:
+                outcomes.add(exc.code)
+    assert "corrupt" in outcomes
