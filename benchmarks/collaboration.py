@@ -10,7 +10,16 @@ files); then times the same city-pair matrix (dedup → regions → links → fu
 DuckDB (the Ibis pipeline), on pandas (a baseline), on Spark (the same Ibis pipeline) and as one
 hand-written DuckDB SQL query. Every step runs in its own process so that its peak memory is its own.
 The last line reads `duckdb_s=… pandas_s=… spark_s=… handsql_s=… peak_mib=…` (peak_mib: the largest peak
-of the yrdhub steps, ingest and DuckDB pipeline; the baselines' peaks are printed above it).
+of the yrdhub steps, ingest and DuckDB pipeline; the baselines' peaks are printed above it). A step's peak
+is the larger of its own ru_maxrss and its process tree's resident memory sampled every 0.2 s (Spark:
+driver and JVM). DuckDB runs with the pipeline's settings (`yrdhub.analytics.engine.duckdb_config`).
+
+    .venv/bin/python benchmarks/collaboration.py --n 1000000 --workdir W1          # ingest 1 M from files
+    .venv/bin/python benchmarks/collaboration.py --workdir W10 --replicate-from W1 --times 10
+
+The second form builds a 10× workspace from the first one's ingested tables (fresh record ids and
+identifiers per copy) when ingesting the full-size files from text would take too long; its ingest rate
+is the first run's.
 """
 
 from __future__ import annotations
@@ -413,12 +422,56 @@ def run_step(name: str, work: Path) -> dict[str, float]:
     return result
 
 
+def replicate(base: Path, work: Path, times: int) -> int:
+    """Build `work/ws` as `times` copies of the ingested workspace `base/ws`, each with fresh record ids
+    (file numbers shifted), record ids, file names and identifiers (DOI, UT, EID, patent and title keys get
+    a copy suffix, so duplicates stay within a copy). For machines where ingesting the full-size files from
+    text takes too long: the tables have the same rows, sizes and skew as `times`× the base input, but the
+    ingest rate is the base run's. Returns the number of records."""
+    import duckdb
+
+    src, ws = base / "ws", work / "ws"
+    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+    files = max(int(e["file_no"]) for e in manifest.values())
+    for table in ("works", "parties", "bad"):
+        (ws / table).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    ids = ("doi", "ut", "eid", "pn_key", "title_key")
+    for copy in range(times):
+        shift = (copy * files) << 32
+        suffix = f"'#{copy}'"
+        common = f"rid + {shift} AS rid, record_id || {suffix} AS record_id"
+        works = ", ".join(f"{c} || {suffix} AS {c}" for c in ids) + f", file || {suffix} AS file"
+        for table, replace in (("works", f"{common}, {works}"), ("parties", common)):
+            con.execute(
+                f"COPY (SELECT * REPLACE ({replace}) FROM read_parquet('{src}/{table}/*.parquet')) "
+                f"TO '{ws}/{table}/copy{copy:03d}.parquet' (FORMAT parquet, ROW_GROUP_SIZE 100000)"
+            )
+    out = {}
+    for copy in range(times):
+        for digest, entry in manifest.items():
+            out[f"{digest}#{copy}"] = {
+                **entry,
+                "path": f"{entry['path']}#{copy}",
+                "file_no": entry["file_no"] + copy * files,
+            }
+    (ws / "manifest.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return sum(int(e["records"]) for e in out.values())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10_000_000, help="papers, and as many patents")
     ap.add_argument("--workdir", type=Path, default=None, help="keep generated files and workspace here")
     ap.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     ap.add_argument("--skip", default="", help="comma-separated steps to skip, e.g. pandas,spark")
+    ap.add_argument(
+        "--replicate-from",
+        type=Path,
+        default=None,
+        help="instead of ingesting, build the workspace as --times copies of this workdir's ingested one",
+    )
+    ap.add_argument("--times", type=int, default=10, help="copies for --replicate-from")
     args = ap.parse_args()
     if args.step:
         result = STEPS[args.step](args.workdir)
@@ -428,7 +481,13 @@ def main() -> None:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="yrdhub-bench-"))
     (work / "input").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    if not any((work / "input").iterdir()):
+    if args.replicate_from:
+        records = replicate(args.replicate_from, work, args.times)
+        print(
+            f"workspace: {args.times} copies of {args.replicate_from / 'ws'} (ingested from files), "
+            f"{records:,} records, in {time.perf_counter() - started:.1f} s → {work / 'ws'}"
+        )
+    elif not (work / "ws/manifest.json").exists() and not any((work / "input").iterdir()):
         files = generate(args.n, work / "input")
         size = sum(f.stat().st_size for f in files) / 2**20
         print(
