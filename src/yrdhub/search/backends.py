@@ -179,6 +179,12 @@ class PostgreSQLBackend:
     name = "postgresql"
     _config: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
+    def __init__(self) -> None:
+        # One instance serves one search: the total's pass over the newest matches (the bitmap heap scan is
+        # PostgreSQL's main cost) is reused for the first ranking window instead of being run again.
+        self._reached: dict[int | None, tuple[list[int], int]] = {}  # upper → (ids, limit asked)
+        self._hidden: list[tuple[int, int, set[int]]] = []  # (low, high, hidden ids in that range)
+
     @staticmethod
     def _inline(value: str) -> BindParameter[str]:
         """Rendered as an escaped literal: psycopg prepares a statement after a few runs and PostgreSQL may then
@@ -205,16 +211,29 @@ class PostgreSQLBackend:
         return " & ".join("(" + " | ".join(group) + ")" for group in groups)
 
     def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
+        known = self._reached.get(upper)
+        if known is not None and (len(known[0]) >= limit or len(known[0]) < known[1]):
+            return known[0][:limit]  # a prefix of a longer list already read (or all there is)
         doc = _doc()
         where = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate
                                                           + scope.access.timed]))
         if upper is not None:
             where.append(doc.c.id <= upper)
-        return list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)))
+        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)))
+        self._reached[upper] = (ids, limit)
+        return ids
 
     def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         if not ids or not scope.access.timed:
             return set()
+        for low, high, known in self._hidden:
+            if low <= ids[-1] and ids[0] <= high:
+                return known & set(ids)
+        hidden = self._find_hidden(session, scope, ids)
+        self._hidden.append((ids[-1], ids[0], hidden))
+        return hidden
+
+    def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         doc, grant = _doc(), _grant()
         only = self._all([*scope.groups, scope.access.timed]) + " & !(" + " | ".join(scope.access.immediate) + ")"
         where = [*self._conditions(scope.parsed, only), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
@@ -248,7 +267,8 @@ class PostgreSQLBackend:
     def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
         ids = self._visible(session, scope, limit)
         key = cast(Table, SearchKey.__table__)
-        rows = dict(session.execute(select(key.c.doc_id, key.c.codes).where(self.among(key.c.doc_id, ids))).tuples())
+        rows = {doc_id: codes for doc_id, codes in
+                session.execute(select(key.c.doc_id, key.c.codes).where(self.among(key.c.doc_id, ids)))}
         return [rows[i] for i in ids if i in rows]
 
     def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
