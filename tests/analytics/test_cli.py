@@ -82,3 +82,14 @@ def test_resolve_keeps_order(tmp_path: Path) -> None:
     assert [r[0] for r in rows[1:]] == lines
     assert [r[1] for r in rows[1:]] == ["320100", "320100", "", "340500"]
     assert rows[3][3] == "unresolved"
+
+
+def test_ingest_into_a_workspace_without_integer_ids(tmp_path: Path, corpus: list[Path]) -> None:
+    from yrdhub.analytics.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "old")
+    ws.save_manifest({"abc": {"path": "old.txt", "format": "wos", "records": 1, "bad": 0}})
+    result = runner.invoke(app, ["analytics", "ingest", "-w", str(ws.root), str(corpus[0])])
+    assert result.exit_code == 1
+    assert "ingest the files into a new workspace" in " ".join(result.output.split())
+    assert not any(ws.table_dir("works").iterdir())

@@ -54,7 +54,11 @@ def ingest_cmd(
             rate = done / max(time.perf_counter() - started, 1e-9)
             bar.update(task, completed=done, rate=f"{rate:,.0f} records/s")
 
-        report = ingest(files, ws, fmt=fmt, resolver=default_resolver(ws), batch_size=50_000, progress=advance)
+        try:
+            report = ingest(files, ws, fmt=fmt, resolver=default_resolver(ws), batch_size=50_000, progress=advance)
+        except ValueError as exc:  # e.g. a workspace from before integer record ids
+            console.print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(1) from exc
     table = Table("file", "format", "records", "bad", "status")
     for f in report.files:
         table.add_row(f.path, f.format, str(f.records), str(len(f.bad)), "already ingested" if f.skipped else "ok")
