@@ -150,6 +150,17 @@ def test_projects_with_participants_and_yearly_funders(session: Session, program
     assert count(session, Funding) >= 3
 
 
+def test_reimport_with_other_partners_replaces_them(session: Session, programme_world: dict[str, Any]) -> None:
+    assert imports.import_projects(session, actor=SYSTEM, data=PROJECTS.encode(), filename="x.csv").ok
+    fewer = PROJECTS.replace("导入测试杭州大学;导入测试上海企业", "导入测试上海企业")
+    report = imports.import_projects(session, actor=SYSTEM, data=fewer.encode(), filename="x.csv")
+    assert report.ok and (report.updated, report.unchanged) == (1, 1), report.errors
+    project = session.execute(select(Project).where(Project.code == "JS-P-001")).scalar_one()
+    session.refresh(project)
+    assert [(p.org_id, p.role) for p in project.participants] == [(programme_world["nj"].id, "lead"),
+                                                                  (programme_world["sh"].id, "partner")]
+
+
 def test_project_rows_the_rules_refuse(session: Session, programme_world: dict[str, Any]) -> None:
     head = "项目编号,项目名称,计划编号,牵头单位,出资方,经费,状态\n"
     rows = ["JS-Q-1,好项目,JS-A,导入测试南京研究院,江苏: 2026=10,10,\n",

@@ -612,6 +612,9 @@ class _ProjectImporter:
         for key, value in changed.items():
             setattr(project, key, value)
         if not same_people:
+            # Delete the old rows first: the unit of work inserts before it deletes, and (project, org) is unique.
+            project.participants = []
+            self.session.flush()
             project.participants = [Participant(org_id=o.id, role=role, province_code=o.province_code)
                                     for o, role in participants]
         if not same_money and funders is not None:

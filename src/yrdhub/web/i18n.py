@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -363,11 +364,15 @@ def t(key: str, lang: Lang) -> str:
     return en if lang == "en" else zh
 
 
+# "中文 / English": the slash after a space or after full-width punctuation ("（上限 10 MB）/ too large").
+_BILINGUAL = re.compile(r"(?:\s|(?<=[\u3000-\u303f\uff00-\uffef]))/ ")
+
+
 def split(message: str) -> tuple[str, str]:
     """Service messages read "中文 / English": return (zh, en); a message without a split is used for both."""
-    if " / " in message:
-        zh, en = message.split(" / ", 1)
-        return zh.strip(), en.strip()
+    parts = _BILINGUAL.split(message, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0].strip(), parts[1].strip()
     return message, message
 
 
