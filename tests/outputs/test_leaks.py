@@ -166,3 +166,21 @@ def test_usage_is_counted_once_per_reader_and_day(client: TestClient, session: S
     client.get(f"/api/v1/outputs/reports/{public.id}/text")
     rows = {r["number"]: r for r in client.get("/api/v1/outputs/usage").json()}
     assert rows["SH-2025-0003"]["views"] == 1 and rows["SH-2025-0003"]["downloads"] == 1
+
+
+def test_usage_per_organisation_and_jurisdiction(client: TestClient, session: Session, world, make_user) -> None:  # type: ignore[no-untyped-def]
+    public, owner = world["public"], world["owner"]
+    client.get(f"/outputs/reports/{public.id}")  # an anonymous view
+    make_user("office_admin", username="usage_office2")
+    make_user("jurisdiction_admin", "320000", username="usage_js")
+    token = login(client, "usage_office2")
+    client.get(f"/api/v1/outputs/reports/{public.id}/text")
+    by_org = {r["org_id"]: r for r in client.get("/api/v1/outputs/usage?by=org").json()}
+    assert by_org[owner.id]["views"] >= 1 and by_org[owner.id]["downloads"] >= 1
+    by_province = {r["province_code"]: r for r in client.get("/api/v1/outputs/usage?by=province").json()}
+    assert by_province["310000"]["views"] == by_org[owner.id]["views"]
+    assert "310000" in client.get("/api/v1/outputs/usage?by=province&format=csv").text
+    assert client.get("/api/v1/outputs/usage?by=city").status_code == 422
+    client.post("/logout", data={"csrf_token": token})
+    login(client, "usage_js")  # another jurisdiction's admin sees none of Shanghai's counts
+    assert client.get("/api/v1/outputs/usage?by=province").json() == []

@@ -223,6 +223,23 @@ def usage(session: Session, *, actor: Actor) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: -(r["views"] + r["downloads"]))
 
 
+USAGE_GROUPS = {"org": "org_id", "province": "province_code"}
+
+
+def usage_by(session: Session, *, actor: Actor, by: str) -> list[dict[str, Any]]:
+    """The same counts summed per organisation (`org`) or per jurisdiction (`province`), within the same scope."""
+    if by not in USAGE_GROUPS:
+        raise OutputError(f"分组须为 org 或 province / group by org or province, not {by!r}")
+    key = USAGE_GROUPS[by]
+    totals: dict[Any, dict[str, Any]] = {}
+    for row in usage(session, actor=actor):
+        group = totals.setdefault(row[key], {key: row[key], "reports": 0, "views": 0, "downloads": 0})
+        group["reports"] += 1
+        group["views"] += row["views"]
+        group["downloads"] += row["downloads"]
+    return sorted(totals.values(), key=lambda r: (-(r["views"] + r["downloads"]), str(r[key])))
+
+
 # --- achievements -------------------------------------------------------------------------------------------
 
 

@@ -205,11 +205,17 @@ def create_report(body: ReportIn, session: SessionDep, actor: ActorDep) -> Any:
 
 
 @router.get("/outputs/usage")
-def usage(session: SessionDep, actor: ActorDep) -> Any:
-    """Views and downloads (one per reader and day) within the manager's scope."""
+def usage(session: SessionDep, actor: ActorDep, by: Literal["report", "org", "province"] = "report",
+          format: ExportFormat = "json") -> Any:
+    """Views and downloads (one per reader and day) within the manager's scope, per report, per organisation
+    (`by=org`) or per jurisdiction (`by=province`)."""
     if actor.user_id is None:
         raise ApiError(401, "unauthenticated", "需要登录 / authentication required")
-    return service.usage(session, actor=actor)
+    rows = service.usage(session, actor=actor) if by == "report" else service.usage_by(session, actor=actor, by=by)
+    if format != "json":
+        header = list(rows[0]) if rows else ["views", "downloads"]
+        return export(format, f"usage_by_{by}", header, ([r[h] for h in header] for r in rows))
+    return rows
 
 
 @router.get("/outputs/achievements", response_model=list[AchievementRead])
