@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,16 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
     yield buffer.getvalue()
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """Excel has no time zones: an aware moment is written in Beijing time (the users' clock)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(BEIJING).replace(tzinfo=None)
+    return safe_cell(value)
+
+
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "data") -> bytes:
     from openpyxl import Workbook
 
@@ -101,7 +112,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str 
     ws = book.create_sheet(sheet)
     ws.append(list(header))
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append([_xlsx_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

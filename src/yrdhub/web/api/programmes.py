@@ -65,8 +65,13 @@ def _project(session: SessionDep, actor: Actor, project_id: int) -> Project:
 
 
 @router.get("/programmes", response_model=list[ProgrammeRead])
-def programmes(session: SessionDep) -> Any:
-    return list(session.execute(select(Programme).order_by(Programme.code)).scalars())
+def programmes(session: SessionDep, format: ExportFormat = "json") -> Any:
+    rows = list(session.execute(select(Programme).order_by(Programme.code)).scalars())
+    if format != "json":
+        header = ["code", "name", "name_en", "owners", "description", "sample"]
+        return export(format, "programmes", header, ([p.code, p.name, p.name_en, "; ".join(p.owners), p.description,
+                                                     "示例" if p.is_sample else ""] for p in rows))
+    return rows
 
 
 @router.get("/programmes/collaboration")
@@ -81,8 +86,15 @@ def programme(programme_id: RowId, session: SessionDep) -> Any:
 
 
 @router.get("/programmes/{programme_id}/calls", response_model=list[CallRead])
-def calls(programme_id: RowId, session: SessionDep) -> Any:
-    return _programme(session, programme_id).calls
+def calls(programme_id: RowId, session: SessionDep, format: ExportFormat = "json") -> Any:
+    rows = _programme(session, programme_id).calls
+    if format != "json":
+        header = ["code", "title", "opens_at", "deadline", "eligible_provinces", "eligible_org_types",
+                  "max_budget_wan", "sample"]
+        return export(format, "calls", header, (
+            [c.code, c.title, c.opens_at, c.deadline, "; ".join(c.eligible_provinces),
+             "; ".join(c.eligible_org_types), c.max_budget_wan, "示例" if c.is_sample else ""] for c in rows))
+    return rows
 
 
 @router.post("/programmes", response_model=ProgrammeRead, status_code=201, openapi_extra=policy("programme.create"),
