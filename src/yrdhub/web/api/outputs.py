@@ -269,7 +269,8 @@ def search_api(session: SessionDep, actor: ActorDep, q: Annotated[str, Query(max
                                search.reader_tokens(actor))
     except ValueError as exc:
         raise ApiError(422, "validation_error", f"查询无效 / invalid query: {exc}") from exc
-    return {"total": result.total, "next_cursor": result.next_cursor, "facets": result.facets,
+    return {"total": result.total, "total_is_exact": result.total_is_exact, "next_cursor": result.next_cursor,
+            "facets": result.facets,
             "hits": [{"kind": h.kind, "ref": h.ref, "title": h.title, "title_html": h.title_html,
                       "snippet_html": h.snippet_html, "score": h.score} for h in result.hits]}
 
