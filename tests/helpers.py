@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery staple"
@@ -23,3 +25,17 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def all_get_routes(app: FastAPI) -> list[str]:
+    """Every GET route of the app, included routers expanded (for crawls that must not miss a door)."""
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [("", r) for r in app.routes]
+    while stack:
+        prefix, route = stack.pop()
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            stack.extend((prefix + route.include_context.prefix, r) for r in original.routes)
+        elif "GET" in (getattr(route, "methods", None) or set()):
+            found.append(prefix + route.path)
+    return sorted(set(found))

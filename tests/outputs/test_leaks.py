@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import login
+from helpers import all_get_routes, login
 from yrdhub import search
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
 from yrdhub.outputs import files, service
@@ -26,19 +26,6 @@ SECRET_TEXT = "FULLTEXTMARKERJB"
 # restricted report's text file (whose bytes carry the word itself, so a leaked download shows it too).
 FILE_EMBARGO, FILE_RESTRICT = "PDFEMBARGOMARKERUY", "TXTRESTRICTMARKERHD"
 MARKERS = (EMBARGO, RESTRICT, FILE_EMBARGO, FILE_RESTRICT)
-
-
-def all_get_routes(app: FastAPI) -> list[str]:
-    found: list[str] = []
-    stack: list[tuple[str, Any]] = [("", r) for r in app.routes]
-    while stack:
-        prefix, route = stack.pop()
-        original = getattr(route, "original_router", None)
-        if original is not None:
-            stack.extend((prefix + route.include_context.prefix, r) for r in original.routes)
-        elif "GET" in (getattr(route, "methods", None) or set()):
-            found.append(prefix + route.path)
-    return sorted(set(found))
 
 
 @pytest.fixture

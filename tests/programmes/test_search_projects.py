@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from helpers import all_get_routes
 from yrdhub import search
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor, Grant
@@ -205,19 +206,6 @@ def _admin(province: str) -> Actor:
     return Actor(username=f"admin-{province}", grants=(Grant("jurisdiction_admin", province),), via="system")
 
 
-def _get_routes(app: FastAPI) -> list[str]:
-    found: list[str] = []
-    stack: list[tuple[str, Any]] = [("", r) for r in app.routes]
-    while stack:
-        prefix, route = stack.pop()
-        original = getattr(route, "original_router", None)
-        if original is not None:
-            stack.extend((prefix + route.include_context.prefix, r) for r in original.routes)
-        elif "GET" in (getattr(route, "methods", None) or set()):
-            found.append(prefix + route.path)
-    return sorted(set(found))
-
-
 @pytest.mark.parametrize("state", ["draft", "submitted", "under_review"])
 def test_a_project_before_approval_never_leaks_to_anonymous(state: str, session: Session, world,  # type: ignore[no-untyped-def]
                                                            client: TestClient, app: FastAPI) -> None:
@@ -232,7 +220,7 @@ def test_a_project_before_approval_never_leaks_to_anonymous(state: str, session:
               "org_id": world["lead"].id, "code": "340000", "ref": "latest", "version": 1, "level": "city"}
     pages = 0
     skip = ("/static", "/api/docs", "/api/v1/openapi.json", "/favicon.ico")
-    for route in _get_routes(app):
+    for route in all_get_routes(app):
         if route.startswith(skip) or route.endswith(".pdf"):
             continue
         url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values.get(m.group(1), 1)), route)

@@ -6,9 +6,10 @@ import getpass
 import os
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -202,6 +203,28 @@ def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
     """导入机构（CSV/XLSX；全部成功或全部不写入）Import organisations: all rows or none."""
     from yrdhub.regions.imports import import_organisations
 
+    run_import(import_organisations, file, as_user)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链 Verify the audit log's hash chain."""
+    with unit_of_work() as session:
+        result = audit.verify(session)
+    if result.ok:
+        console.print(f"[green]审计日志完整 audit log intact[/green]: {result.events} 条事件 events")
+        return
+    err.print(f"[red]审计日志被篡改 audit log TAMPERED[/red] at event {result.first_bad_seq}: {result.reason} "
+              f"({result.events} events verified before it)")
+    sys.exit(2)
+
+
+def run_import(fn: Callable[..., Any], file: Path, as_user: str | None, dry_run: bool | None = None,
+               **options: Any) -> None:
+    """Shared by the import commands: a progress bar, every bad row in a table, counts at the end.
+    `dry_run` is passed on to importers that take it (None: the importer has no dry run)."""
+    if dry_run is not None:
+        options["dry_run"] = dry_run
     data = file.read_bytes()
     progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=err, transient=True)
@@ -211,10 +234,9 @@ def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
             if as_user:
                 actor = accounts.actor_for(_user(session, as_user), via="cli")
             task = progress.add_task("import", total=None)
-            report = import_organisations(session, actor=actor, data=data, filename=file.name,
-                                          progress=lambda done, total: progress.update(task, completed=done,
-                                                                                       total=total))
-            if not report.ok:
+            report = fn(session, actor=actor, data=data, filename=file.name,
+                        progress=lambda done, total: progress.update(task, completed=done, total=total), **options)
+            if not report.ok or dry_run:
                 session.rollback()
     except PermissionDenied as exc:
         raise fail(f"无权导入 not allowed: {exc}") from exc
@@ -229,18 +251,6 @@ def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, re
         if len(report.errors) > 200:
             err.print(f"… 另有 {len(report.errors) - 200} 行 and {len(report.errors) - 200} more")
         raise typer.Exit(1)
-    console.print(f"{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
+    prefix = "[yellow]试运行，未写入 dry run, nothing written[/yellow] — " if dry_run else ""
+    console.print(f"{prefix}{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
                   f"{report.updated}, 未变 unchanged {report.unchanged}")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """校验审计日志哈希链 Verify the audit log's hash chain."""
-    with unit_of_work() as session:
-        result = audit.verify(session)
-    if result.ok:
-        console.print(f"[green]审计日志完整 audit log intact[/green]: {result.events} 条事件 events")
-        return
-    err.print(f"[red]审计日志被篡改 audit log TAMPERED[/red] at event {result.first_bad_seq}: {result.reason} "
-              f"({result.events} events verified before it)")
-    sys.exit(2)

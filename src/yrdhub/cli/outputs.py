@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from yrdhub.cli.core import console, fail
-from yrdhub.cli.programmes import AsOpt, DryOpt, FileArg, IgnoreOpt, MapOpt, parse_mapping, run_import
+from yrdhub.cli.core import console, fail, run_import
+from yrdhub.cli.programmes import AsOpt, DryOpt, FileArg, IgnoreOpt, MapOpt, parse_mapping
 
 app = typer.Typer(no_args_is_help=True, help="科技报告与成果 Reports and achievements")
 

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from yrdhub.accounts import service as accounts
-from yrdhub.accounts.policy import PermissionDenied
-from yrdhub.cli.core import _user, console, err, fail, operator, unit_of_work
+from yrdhub.cli.core import console, fail, run_import
 
 app = typer.Typer(no_args_is_help=True, help="科技计划 Programmes and projects")
 
@@ -31,39 +25,6 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
             raise fail(f"映射格式应为 源列=字段 / --map must be source=field: {pair}")
         out[source.strip()] = key.strip()
     return out
-
-
-def run_import(fn: Callable[..., Any], file: Path, as_user: str | None, dry_run: bool, **options: Any) -> None:
-    """Shared by the import commands: a progress bar, every bad row in a table, counts at the end."""
-    data = file.read_bytes()
-    progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True)
-    try:
-        with progress, unit_of_work() as session:
-            actor = operator()
-            if as_user:
-                actor = accounts.actor_for(_user(session, as_user), via="cli")
-            task = progress.add_task("import", total=None)
-            report = fn(session, actor=actor, data=data, filename=file.name, dry_run=dry_run,
-                        progress=lambda done, total: progress.update(task, completed=done, total=total), **options)
-            if not report.ok or dry_run:
-                session.rollback()
-    except PermissionDenied as exc:
-        raise fail(f"无权导入 not allowed: {exc}") from exc
-    if report.file_error:
-        raise fail(report.file_error)
-    if report.errors:
-        table = Table("行 line", "字段 field", "原因 reason", title=f"{len(report.errors)} 行有误，未写入任何数据 "
-                      f"— {len(report.errors)} bad rows, nothing written")
-        for e in report.errors[:200]:
-            table.add_row(str(e.line), e.field or "", e.reason)
-        err.print(table)
-        if len(report.errors) > 200:
-            err.print(f"… 另有 {len(report.errors) - 200} 行 and {len(report.errors) - 200} more")
-        raise typer.Exit(1)
-    prefix = "[yellow]试运行，未写入 dry run, nothing written[/yellow] — " if dry_run else ""
-    console.print(f"{prefix}{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
-                  f"{report.updated}, 未变 unchanged {report.unchanged}")
 
 
 @app.command("import")
