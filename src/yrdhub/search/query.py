@@ -34,7 +34,7 @@ from yrdhub.search.types import Hit, SearchQuery, SearchResult
 
 MAX_LIMIT = 200
 TOTAL_CAP = 10_000  # exact totals and facet counts up to this many matches
-RANK_WINDOW = 500  # hits are ranked within windows of this many matches, newest first
+RANK_WINDOW = 200  # hits are ranked within windows of this many matches, newest first
 
 
 def _scope(session: Session, query: SearchQuery, parsed: ParsedQuery, tokens: Collection[str],
