@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from conftest import require
 from helpers import login
 from yrdhub import search
+from yrdhub.accounts import audit
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor, Grant
 from yrdhub.accounts.models import AuditEvent
 from yrdhub.programmes import imports
@@ -268,8 +269,19 @@ def test_the_national_key_rd_projects_import(session: Session, national_key_rd: 
     assert orgs.get(session, project.lead_org_id).name == "清华大学"  # type: ignore[union-attr]
     undisclosed = session.execute(select(Project).where(Project.code == "2018YFB0604800")).scalar_one()
     assert undisclosed.requested_budget_wan == 0  # "*" = not disclosed
+    # fully audited (one event per project, in line order, the chain intact) and indexed once it commits
+    events = list(session.execute(select(AuditEvent.object_id).where(
+        AuditEvent.action == "project.import", AuditEvent.object_type == "project").order_by(AuditEvent.seq)).scalars())
+    ids = {p.code: str(p.id) for p in session.execute(select(Project)).scalars()}
+    assert events == [ids[code] for code in latest]
+    assert audit.verify(session).ok
+    session.commit()
+    found = search.search(session, search.SearchQuery(kinds=["project"], limit=1), search.reader_tokens(ANONYMOUS))
+    assert found.total == 2149
+    logged = count(session, AuditEvent)
     again = imports.import_projects(session, actor=SYSTEM, data=clean, filename="nkrd.csv", **options)
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2149)
+    assert count(session, AuditEvent) == logged + 1  # only the import's own summary: no row changed
 
 
 # --- command line -----------------------------------------------------------------------------------------------

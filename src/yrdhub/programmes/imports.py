@@ -4,15 +4,17 @@ The house rules (as `regions/imports.py`): atomic — if any row is bad nothing 
 reported with its line (for JSON: its item number) and reason; idempotent — a row matches an existing record by
 its natural key (programme code, project code) and an unchanged row writes nothing.
 
-Every row is written through the services and the policy, inside its own savepoint within one savepoint for the
-whole file: a row the services refuse (a rule, a permission, a constraint) becomes a row error, and at the end
-the file's savepoint is rolled back unless every row went through. `dry_run` always rolls back and reports what
-would happen. The generic part (`read_records`, `run_rows`) is used by `outputs/imports.py` too.
+Every row is checked through the services and the policy within one savepoint for the whole file: a row the
+services refuse (a rule, a permission, a constraint) becomes a row error, and at the end the file's savepoint
+is rolled back unless every row went through. Programmes and outputs write each row in its own savepoint;
+projects are checked and staged first and written in bulk (see `import_projects`). `dry_run` always rolls back
+and reports what would happen. The generic part (`read_records`, `run_rows`) is used by `outputs/imports.py` too.
 
 Projects: the service's `create_project` is an applicant's draft. An import records projects decided outside
 the platform (e.g. earlier years), so it is decided by the programme's owners (`programme.manage`), sets the
-given status (default `contracted`), records the move in the project's history, audits every row and indexes
-the project for search (`programmes/indexing.py`, the same grants as every other project).
+given status (default `contracted`), records the move in the project's history, audits every row (one event per
+project, appended in one batch) and indexes the project for search (`programmes/indexing.py`, the same grants
+as every other project).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -29,12 +32,11 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from yrdhub import search
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied, Target, authorize
 from yrdhub.db import utcnow
-from yrdhub.programmes import indexing, service
+from yrdhub.programmes import service
 from yrdhub.programmes.models import Call, Funding, Participant, Programme, Project, Transition
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
@@ -257,9 +259,14 @@ def reason_of(exc: Exception) -> str:
 
 def run_rows(session: Session, report: ImportReport, records: list[Record], key_of: Callable[[Record], str],
              apply: Callable[[Record], str], *, dry_run: bool,
-             progress: Callable[[int, int], None] | None = None) -> None:
+             progress: Callable[[int, int], None] | None = None, savepoints: bool = True,
+             then: Callable[[], None] | None = None) -> None:
     """Apply every row in its own savepoint inside one for the file; roll the file back on any bad row or a dry
-    run. `apply` returns created, updated or unchanged; it raises RowProblem or a service error for a bad row."""
+    run. `apply` returns created, updated or unchanged; it raises RowProblem or a service error for a bad row.
+
+    Without `savepoints`, `apply` must only check and stage (it writes nothing a constraint could refuse): a
+    database error then aborts the file (IntegrityError is raised after the file's savepoint is rolled back).
+    `then` runs inside the file's savepoint once every row went through (the staged rows' bulk write)."""
     report.rows = len(records)
     seen: dict[str, int] = {}
     outer = session.begin_nested()
@@ -275,22 +282,30 @@ def run_rows(session: Session, report: ImportReport, records: list[Record], key_
                 if key in seen:
                     raise RowProblem(f"与第 {seen[key]} 行重复 / duplicate of line {seen[key]}")
                 seen[key] = record.line
-                with session.begin_nested():
+                with session.begin_nested() if savepoints else nullcontext():
                     outcome = apply(record)
             except RowProblem as exc:
                 report.errors.append(RowError(record.line, str(exc), exc.field))
                 continue
-            except (ValueError, PermissionDenied, IntegrityError) as exc:
+            except IntegrityError as exc:
+                if not savepoints:
+                    raise
+                report.errors.append(RowError(record.line, reason_of(exc)))
+                continue
+            except (ValueError, PermissionDenied) as exc:
                 report.errors.append(RowError(record.line, reason_of(exc)))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
+        if then is not None and not report.errors:
+            then()
+        if report.errors or dry_run:
+            outer.rollback()
+        else:
+            outer.commit()
     except BaseException:
-        outer.rollback()
+        if outer.is_active:
+            outer.rollback()
         raise
-    if report.errors or dry_run:
-        outer.rollback()
-    else:
-        outer.commit()
 
 
 def start(report: ImportReport, actor: Actor, action: str, data: bytes, filename: str, columns: Columns,
@@ -415,23 +430,51 @@ def import_projects(session: Session, *, actor: Actor, data: bytes, filename: st
                     programme: str | None = None, call: str | None = None,
                     progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Projects by code, with participants and each funder's yearly amounts (万元). `programme` / `call` give
-    the default for rows without those columns. Never commits."""
+    the default for rows without those columns. Never commits.
+
+    Fast path: every row is checked and staged first (no write, no savepoint); if all are good, the staged
+    projects are written in bulk (one flush), their audit events appended in one batch (`audit.record_many`, in
+    line order) and their search documents indexed in one batch when the file's savepoint commits (the
+    indexing hook). Should the database still refuse the bulk write (a constraint the checks did not foresee),
+    the file is rolled back and run again row by row, each row in its own savepoint, to name the line."""
     report = ImportReport(filename=filename)
     records = start(report, actor, "programme.import", data, filename, PROJECT_COLUMNS, ("code", "title", "lead_org"),
                     mapping, ignore_unknown)
     if records is None:
         return report
-    importer = _ProjectImporter(session, actor, programme, call)
-    run_rows(session, report, records, importer.key_of, importer.apply, dry_run=dry_run, progress=progress)
-    if report.ok and not dry_run:  # in batches, after every row is in (the same documents as one by one)
-        search.index_many(session, (indexing.document(session, p) for p in importer.touched))
+    importer = _ProjectImporter(session, actor, programme, call, staged=True)
+    try:
+        run_rows(session, report, records, importer.key_of, importer.apply, dry_run=dry_run, progress=progress,
+                 savepoints=False, then=importer.write_staged)
+    except IntegrityError:
+        session.expire_all()
+        report = ImportReport(filename=filename, fmt=report.fmt)
+        importer = _ProjectImporter(session, actor, programme, call, staged=False)
+        run_rows(session, report, records, importer.key_of, importer.apply, dry_run=dry_run, progress=progress)
     finish(session, actor, "project.import", report, data, dry_run)
     return report
 
 
+@dataclass
+class _Plan:
+    """One checked row: a new project (`project` None) or the changes to an existing one."""
+
+    line: int
+    code: str
+    call: Call
+    fields: dict[str, Any]
+    participants: list[tuple[Organisation, str]]
+    funders: dict[str, dict[str, float]] | None  # None: keep the funders as they are
+    status: str = "contracted"
+    project: Project | None = None
+    replace_people: bool = False
+
+
 class _ProjectImporter:
-    def __init__(self, session: Session, actor: Actor, programme: str | None, call: str | None) -> None:
-        self.session, self.actor = session, actor
+    def __init__(self, session: Session, actor: Actor, programme: str | None, call: str | None,
+                 staged: bool = False) -> None:
+        self.session, self.actor, self.staged = session, actor, staged
+        self.plans: list[_Plan] = []  # staged rows, written by write_staged
         self.default_programme, self.default_call = programme, call
         self.org = OrgLookup(session)
         self.calls: dict[str, Call] = {c.code: c for c in session.execute(select(Call)).scalars()}
@@ -439,7 +482,6 @@ class _ProjectImporter:
         self.by_id = {p.id: p for p in self.programmes.values()}
         stmt = select(Project).options(selectinload(Project.participants), selectinload(Project.funders))
         self.projects: dict[str, Project] = {p.code: p for p in session.execute(stmt).scalars()}
-        self.touched: list[Project] = []  # created or changed: indexed for search once the file is in
 
     def key_of(self, record: Record) -> str:
         return text(record.values, "code", required=True, max_len=40)
@@ -560,80 +602,107 @@ class _ProjectImporter:
             fields["requested_budget_wan"] = sum(sum(y.values()) for y in funders.values())
         authorize(self.actor, "programme.manage", Target(provinces=tuple(programme.owners)))
         existing = self.projects.get(code)
-        participants = [(lead, "lead"), *((p, "partner") for p in partners if p.id != lead.id)]
+        participants = [(lead, "lead")]
+        for partner in partners:  # two names (or a name and an alias) of one organisation count once
+            if all(partner.id != o.id for o, _ in participants):
+                participants.append((partner, "partner"))
         if existing is None:
-            self.projects[code] = self._create(call, code, fields, participants, funders or {},
-                                               STATUS_LABELS[status.lower()] if status else "contracted")
-            return "created"
-        if existing.call_id != call.id:
-            raise RowProblem("项目已属于另一申报指南/计划 / the project belongs to another call", "call")
-        if status and STATUS_LABELS[status.lower()] != existing.status:
-            raise RowProblem(f"项目状态为 {existing.status}，状态须通过项目流程变更 / the project is "
-                             f"{existing.status}: change status through its lifecycle", "status")
-        fields["lead_org_id"] = lead.id
-        return "updated" if self._update(existing, fields, participants, funders) else "unchanged"
+            plan = _Plan(record.line, code, call, fields, participants, funders or {},
+                         STATUS_LABELS[status.lower()] if status else "contracted")
+            outcome = "created"
+        else:
+            if existing.call_id != call.id:
+                raise RowProblem("项目已属于另一申报指南/计划 / the project belongs to another call", "call")
+            if status and STATUS_LABELS[status.lower()] != existing.status:
+                raise RowProblem(f"项目状态为 {existing.status}，状态须通过项目流程变更 / the project is "
+                                 f"{existing.status}: change status through its lifecycle", "status")
+            fields["lead_org_id"] = lead.id
+            changed = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+            same_people = [(o.id, role) for o, role in participants] == [(p.org_id, p.role)
+                                                                          for p in existing.participants]
+            same_money = funders is None or funders == {
+                f.province_code: {str(y): float(a) for y, a in f.yearly.items()} for f in existing.funders}
+            if not changed and same_people and same_money:
+                return "unchanged"
+            plan = _Plan(record.line, code, call, changed, participants, None if same_money else funders,
+                         project=existing, replace_people=not same_people)
+            outcome = "updated"
+        if self.staged:
+            self.plans.append(plan)
+        else:
+            self._write([plan])
+        return outcome
 
-    def _create(self, call: Call, code: str, fields: dict[str, Any], participants: list[tuple[Organisation, str]],
-                funders: dict[str, dict[str, float]], status: str) -> Project:
-        lead = participants[0][0]
-        project = Project(call_id=call.id, code=code, lead_org_id=lead.id, status=status,
-                          created_by=self.actor.username, **fields)
+    def write_staged(self) -> None:
+        self._write(self.plans)
+
+    def _write(self, plans: list[_Plan]) -> None:
+        """Write checked rows in bulk: the updates' replaced participants and funders are deleted first (the unit
+        of work inserts before it deletes, and (project, org) is unique), then one flush inserts everything; one
+        batch of audit events in line order follows."""
+        updates = [p for p in plans if p.project is not None]
+        befores: dict[int, dict[str, Any]] = {}
+        kept: dict[int, dict[str, tuple[str, str | None, Any, str]]] = {}
+        for plan in updates:
+            project = plan.project
+            assert project is not None
+            befores[plan.line] = service.snapshot(project)
+            for key, value in plan.fields.items():
+                setattr(project, key, value)
+            if plan.replace_people:
+                project.participants = []
+            if plan.funders is not None:
+                kept[plan.line] = {f.province_code: (f.decision, f.decided_by, f.decided_at, f.reason)
+                                   for f in project.funders}
+                project.funders = []
+        if any(p.replace_people or p.funders is not None for p in updates):
+            self.session.flush()
+        for plan in plans:
+            if plan.project is None:
+                plan.project = self._new(plan)
+                self.session.add(plan.project)
+                continue
+            project = plan.project
+            if plan.replace_people:
+                project.participants = [Participant(org_id=o.id, role=role, province_code=o.province_code)
+                                        for o, role in plan.participants]
+            if plan.funders is not None:
+                for prov, yearly in plan.funders.items():
+                    decision, by, at, reason = kept[plan.line].get(prov, ("pending", None, None, ""))
+                    project.funders.append(Funding(province_code=prov, amount_wan=sum(yearly.values()),
+                                                   yearly=yearly, decision=decision, decided_by=by, decided_at=at,
+                                                   reason=reason))
+                project.requested_budget_wan = sum(sum(y.values()) for y in plan.funders.values())
+        self.session.flush()
+        changes = []
+        for plan in sorted(plans, key=lambda p: p.line):
+            assert plan.project is not None
+            self.projects[plan.code] = plan.project
+            before = befores.get(plan.line)
+            changes.append(audit.Change("project.import" if before is None else "project.import_update", "project",
+                                        plan.project.id, before=before, after=service.snapshot(plan.project)))
+        audit.record_many(self.session, self.actor, changes)
+
+    def _new(self, plan: _Plan) -> Project:
+        lead = plan.participants[0][0]
+        status = plan.status
+        project = Project(call_id=plan.call.id, code=plan.code, lead_org_id=lead.id, status=status,
+                          created_by=self.actor.username, **plan.fields)
         project.participants = [Participant(org_id=o.id, role=role, province_code=o.province_code)
-                                for o, role in participants]
+                                for o, role in plan.participants]
         decided = status not in ("draft",)
-        for prov, yearly in funders.items():
+        for prov, yearly in (plan.funders or {}).items():
             project.funders.append(Funding(province_code=prov, amount_wan=sum(yearly.values()), yearly=yearly,
                                            decision="approved" if decided else "pending",
                                            decided_by=self.actor.username if decided else None,
                                            decided_at=utcnow() if decided else None,
                                            reason="批量导入 / bulk import" if decided else ""))
-        if funders:
+        if plan.funders:
             project.requested_budget_wan = sum(f.amount_wan for f in project.funders)
         if status != "draft":
             project.transitions.append(Transition(from_status="draft", to_status=status, actor=self.actor.username,
                                                   reason="批量导入 / bulk import"))
-        self.session.add(project)
-        self.session.flush()
-        audit.record(self.session, self.actor, "project.import", "project", project.id,
-                     after=service.snapshot(project))
-        self.touched.append(project)
         return project
-
-    def _update(self, project: Project, fields: dict[str, Any], participants: list[tuple[Organisation, str]],
-                funders: dict[str, dict[str, float]] | None) -> bool:
-        changed = {k: v for k, v in fields.items() if getattr(project, k) != v}
-        want = [(o.id, role) for o, role in participants]
-        same_people = want == [(p.org_id, p.role) for p in project.participants]
-        same_money = funders is None or funders == {f.province_code: {str(y): float(a) for y, a in f.yearly.items()}
-                                                    for f in project.funders}
-        if not changed and same_people and same_money:
-            return False
-        before = service.snapshot(project)
-        for key, value in changed.items():
-            setattr(project, key, value)
-        if not same_people:
-            # Delete the old rows first: the unit of work inserts before it deletes, and (project, org) is unique.
-            project.participants = []
-            self.session.flush()
-            project.participants = [Participant(org_id=o.id, role=role, province_code=o.province_code)
-                                    for o, role in participants]
-        if not same_money and funders is not None:
-            kept = {f.province_code: f for f in project.funders}
-            project.funders = []
-            self.session.flush()
-            for prov, yearly in funders.items():
-                old = kept.get(prov)
-                project.funders.append(Funding(province_code=prov, amount_wan=sum(yearly.values()), yearly=yearly,
-                                               decision=old.decision if old else "pending",
-                                               decided_by=old.decided_by if old else None,
-                                               decided_at=old.decided_at if old else None,
-                                               reason=old.reason if old else ""))
-            project.requested_budget_wan = sum(sum(y.values()) for y in funders.values())
-        self.session.flush()
-        audit.record(self.session, self.actor, "project.import_update", "project", project.id, before=before,
-                     after=service.snapshot(project))
-        self.touched.append(project)
-        return True
 
 
 def template(columns: Columns, example: list[Any]) -> bytes:
