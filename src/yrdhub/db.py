@@ -67,6 +67,9 @@ def _sqlite_proper_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL never corrupts the database; only the last commits before a power cut (not a crash of
+        # the process) may be lost. It saves an fsync per commit, which bulk imports and indexing pay for most.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         # Larger page cache and memory-mapped reads: 2-3x faster full-text queries on big indexes.
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.execute("PRAGMA mmap_size=268435456")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from yrdhub.db import make_engine, session_factory
 from yrdhub.migrate import alembic_config, upgrade
-from yrdhub.search import SearchQuery, search
+from yrdhub.search import SearchDocument, SearchQuery, index, search, suggest
 
 
 def test_documents_indexed_before_the_migration_are_converted(tmp_path: Path) -> None:
@@ -41,4 +41,24 @@ def test_documents_indexed_before_the_migration_are_converted(tmp_path: Path) ->
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT doc_id, name, value FROM search_facet ORDER BY doc_id")).all()
     assert [tuple(r) for r in rows] == [(1, "jurisdiction", "310000"), (2, "jurisdiction", "320000")]
+    engine.dispose()
+
+
+def test_suggestion_keys_are_shortened_and_the_fts_buffer_enlarged(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'keys.db'}"
+    upgrade(url, revision="20261201_0010")
+    title = "长三角科技创新共同体建设发展规划实施方案"
+    engine = make_engine(url)
+    with session_factory(engine)() as session:  # indexed by the code of that time: a 100-character key
+        index(session, SearchDocument("report", "1", title, grants=["public"]))
+        session.execute(text("UPDATE search_document SET title_key = title"))
+        session.commit()
+    upgrade(url)
+    with session_factory(engine)() as session:
+        assert session.scalar(text("SELECT title_key FROM search_document")) == title[:16]
+        assert session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 32 * 1024 * 1024
+        assert suggest(session, title[:18], {"public"}) == [title]
+    command.downgrade(alembic_config(url), "20261201_0010")
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT title_key FROM search_document")) == title
     engine.dispose()

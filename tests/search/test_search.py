@@ -189,6 +189,29 @@ def test_suggest_completes_visible_titles(session: Session) -> None:
     assert suggest(session, "  ", EVERYONE) == []
 
 
+def test_suggest_checks_prefixes_longer_than_the_key_against_the_title(session: Session) -> None:
+    stem = "长三角科技创新共同体建设发展规划"  # 16 characters: the length of the suggestion key
+    index_many(session, [doc("1", stem + "实施方案"), doc("2", stem + "年度报告"), doc("3", stem)])
+    assert suggest(session, stem, EVERYONE) == [stem, stem + "实施方案", stem + "年度报告"]
+    assert suggest(session, stem + "实施", EVERYONE) == [stem + "实施方案"]
+    assert suggest(session, stem + "实施方案", EVERYONE) == [stem + "实施方案"]
+    assert suggest(session, stem + "实施方案二", EVERYONE) == []
+
+
+def test_several_batches_give_the_same_index_as_one(session: Session) -> None:
+    docs = [doc(str(i), f"第{i}号钙钛矿电池报告", "稳定性研究", year=2020 + i % 3) for i in range(23)]
+    assert index_many(session, docs, batch_size=5) == 23  # prepared in a worker thread while batches are written
+    result = search(session, SearchQuery(text="钙钛矿", limit=50, facets=("year",)), EVERYONE)
+    assert sorted(hit.ref for hit in result.hits) == sorted(str(i) for i in range(23))
+    assert dict(result.facets["year"]) == {"2020": 8, "2021": 8, "2022": 7}
+
+
+def test_a_bad_document_in_a_later_batch_is_refused(session: Session) -> None:
+    docs = [doc(str(i), "氢能报告") for i in range(7)] + [doc("", "没有编号")]
+    with pytest.raises(ValueError, match="ref"):
+        index_many(session, docs, batch_size=3)
+
+
 def test_bad_input_is_refused(session: Session) -> None:
     with pytest.raises(ValueError):
         search(session, SearchQuery(text="x", cursor="not-a-cursor"), EVERYONE)

@@ -78,6 +78,10 @@ class Backend(Protocol):
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]: ...
 
+    def code_points(self, col: Any) -> ColumnElement[str]:
+        """`col` for ORDER BY in code-point order."""
+        ...
+
     def text_lt(self, col: Any, value: str) -> ColumnElement[bool]: ...
 
     def after_insert(self, session: Session, ids: list[int]) -> None: ...
@@ -159,6 +163,9 @@ class SQLiteBackend:
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]:
         return col >= value
+
+    def code_points(self, col: Any) -> ColumnElement[str]:
+        return cast(ColumnElement[str], col)  # SQLite's BINARY collation compares UTF-8 bytes: code-point order
 
     def text_lt(self, col: Any, value: str) -> ColumnElement[bool]:
         return col < value
@@ -276,6 +283,9 @@ class PostgreSQLBackend:
 
     def text_ge(self, col: Any, value: str) -> ColumnElement[bool]:
         return col.collate("C") >= value
+
+    def code_points(self, col: Any) -> ColumnElement[str]:
+        return cast(ColumnElement[str], col.collate("C"))
 
     def text_lt(self, col: Any, value: str) -> ColumnElement[bool]:
         return col.collate("C") < value

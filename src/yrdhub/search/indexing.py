@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select, text
@@ -16,7 +18,7 @@ from yrdhub.db import utcnow
 from yrdhub.search import meta
 from yrdhub.search.access import normalise_grants
 from yrdhub.search.backends import backend_for
-from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey, SearchTerm
+from yrdhub.search.models import TITLE_KEY_LENGTH, SearchDocumentRow, SearchGrant, SearchKey, SearchTerm
 from yrdhub.search.segment import index_text
 from yrdhub.search.types import AccessGrant, FacetValue, SearchDocument
 
@@ -64,8 +66,8 @@ def _row(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessG
     # full-text index does not carry them (less indexing work; FTS5 receives exactly this column).
     meta_tokens = meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
                                        facets) if postgres else ""
-    return (doc.kind, doc.ref, doc.title, doc.title[:100], doc.body, tokens.title, tokens.body, tokens.extra,
-            meta_tokens, facets, indexed_at)
+    return (doc.kind, doc.ref, doc.title, doc.title[:TITLE_KEY_LENGTH], doc.body, tokens.title, tokens.body,
+            tokens.extra, meta_tokens, facets, indexed_at)
 
 
 def _executemany(session: Session, target: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -128,10 +130,27 @@ def _batches(docs: Iterable[SearchDocument], size: int) -> Iterator[list[SearchD
 
 
 def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int = BATCH) -> int:
-    """Index (or re-index) documents; the last of several with the same (kind, ref) wins. Returns the count."""
+    """Index (or re-index) documents; the last of several with the same (kind, ref) wins. Returns the count.
+
+    With more than one batch, the next batch is segmented in a worker thread while this one is written: the
+    database driver releases the GIL while SQLite (or the PostgreSQL round trip) works, so the two overlap.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    batches = _batches(docs, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return 0
+    second = next(batches, None)
+    if second is None:
+        return _store(session, _prepare(first, postgres), postgres)
     count = 0
-    for batch in _batches(docs, batch_size):
-        count += _write(session, batch)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare") as pool:
+        pending = pool.submit(_prepare, first, postgres)
+        for batch in chain([second], batches):
+            following = pool.submit(_prepare, batch, postgres)
+            count += _store(session, pending.result(), postgres)
+            pending = following
+        count += _store(session, pending.result(), postgres)
     return count
 
 
@@ -166,24 +185,39 @@ def _ids(session: Session, by_kind: dict[str, list[str]]) -> dict[tuple[str, str
     return ids
 
 
-def _write(session: Session, batch: list[SearchDocument]) -> int:
+@dataclass(frozen=True)
+class _Prepared:
+    """A batch ready to store: everything computed without the session (segmentation is most of it)."""
+
+    docs: list[SearchDocument]
+    grants: list[list[AccessGrant]]
+    rows: list[tuple[Any, ...]]
+    terms: list[list[str]]
+
+
+def _prepare(batch: list[SearchDocument], postgres: bool) -> _Prepared:
     docs = list({(doc.kind, doc.ref): doc for doc in batch}.values())
-    prepared = []
-    for doc in docs:  # validate the whole batch before writing anything
+    facets, grants = [], []
+    for doc in docs:  # validate the whole batch before anything is computed or written
         _check(doc)
-        prepared.append((normalise_facets(doc.facets), normalise_grants(doc.grants)))
+        facets.append(normalise_facets(doc.facets))
+        grants.append(normalise_grants(doc.grants))
     now = utcnow()
-    postgres = session.get_bind().dialect.name == "postgresql"
-    rows = [_row(doc, facets, grants, now, postgres) for doc, (facets, grants) in zip(docs, prepared, strict=True)]
-    ids = _insert_postgresql(session, rows) if postgres else _insert_sqlite(session, rows)
-    doc_ids = [ids[(doc.kind, doc.ref)] for doc in docs]
-    grants = [(doc_id, g.token, g.visible_from)
-              for doc_id, (_, doc_grants) in zip(doc_ids, prepared, strict=True) for g in doc_grants]
+    rows = [_row(doc, doc_facets, doc_grants, now, postgres)
+            for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
     terms = [meta.document_terms(doc.kind, ((g.token, g.visible_from is not None) for g in doc_grants), doc_facets)
-             for doc, (doc_facets, doc_grants) in zip(docs, prepared, strict=True)]
-    codes = term_ids(session, {term for doc_terms in terms for term in doc_terms}, create=True)
+             for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
+    return _Prepared(docs, grants, rows, terms)
+
+
+def _store(session: Session, batch: _Prepared, postgres: bool) -> int:
+    ids = _insert_postgresql(session, batch.rows) if postgres else _insert_sqlite(session, batch.rows)
+    doc_ids = [ids[(doc.kind, doc.ref)] for doc in batch.docs]
+    grants = [(doc_id, g.token, g.visible_from)
+              for doc_id, doc_grants in zip(doc_ids, batch.grants, strict=True) for g in doc_grants]
+    codes = term_ids(session, {term for doc_terms in batch.terms for term in doc_terms}, create=True)
     keys = [(doc_id, " " + " ".join(str(codes[term]) for term in doc_terms) + " ")
-            for doc_id, doc_terms in zip(doc_ids, terms, strict=True)]
+            for doc_id, doc_terms in zip(doc_ids, batch.terms, strict=True)]
     if postgres:
         _copy(session, GRANT, ["doc_id", "token", "visible_from"], grants)
         _copy(session, KEY, ["doc_id", "codes"], keys)
@@ -193,7 +227,7 @@ def _write(session: Session, batch: list[SearchDocument]) -> int:
         _executemany(session, GRANT, ["doc_id", "token", "visible_from"],
                      [(d, t, process(v) if process and v is not None else v) for d, t, v in grants])
         _executemany(session, KEY, ["doc_id", "codes"], keys)
-    return len(docs)
+    return len(batch.docs)
 
 
 def term_ids(session: Session, terms: Collection[str], create: bool = False) -> dict[str, int]:

@@ -20,6 +20,10 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from yrdhub.db import Base, utcnow
 
+# Suggestions look titles up by their first 16 characters (a short key keeps the index small: each new document
+# is a random write into it) and check a longer prefix against the title itself.
+TITLE_KEY_LENGTH = 16
+
 
 class TsVector(TypeDecorator[str]):
     """tsvector on PostgreSQL; a plain (unused, NULL) text column elsewhere."""
@@ -40,7 +44,7 @@ class SearchDocumentRow(Base):
     kind: Mapped[str] = mapped_column(String(40))
     ref: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(Text)
-    title_key: Mapped[str] = mapped_column(String(100))  # first 100 characters, for prefix suggestions
+    title_key: Mapped[str] = mapped_column(String(100))  # first TITLE_KEY_LENGTH characters, for suggestions
     body: Mapped[str] = mapped_column(Text)
     title_tokens: Mapped[str] = mapped_column(Text)
     body_tokens: Mapped[str] = mapped_column(Text)

@@ -27,6 +27,7 @@ from yrdhub.search import cursor as cursors
 from yrdhub.search import meta
 from yrdhub.search.backends import Access, Backend, Scope, backend_for
 from yrdhub.search.indexing import DOC, GRANT, TERM, term_ids
+from yrdhub.search.models import TITLE_KEY_LENGTH
 from yrdhub.search.rank import score
 from yrdhub.search.segment import ParsedQuery, parse_query
 from yrdhub.search.snippets import highlight, match_pattern, snippet
@@ -204,14 +205,17 @@ def _facets(session: Session, keys: list[str], query: SearchQuery) -> dict[str, 
 def suggest(session: Session, prefix: str, reader_tokens: Collection[str], now: datetime | None = None,
             limit: int = 10, kinds: Sequence[str] = ()) -> list[str]:
     """Distinct titles of visible documents that start with `prefix`, in code-point order."""
-    key = prefix.strip()[:100]
-    if not key or not reader_tokens:
+    wanted = prefix.strip()
+    if not wanted or not reader_tokens:
         return []
+    key = wanted[:TITLE_KEY_LENGTH]
     backend: Backend = backend_for(session)
     conditions = [backend.text_ge(DOC.c.title_key, key), backend.text_lt(DOC.c.title_key, key + "\U0010ffff"),
                   _in_force(DOC.c.id, reader_tokens, now or utcnow())]
+    if len(wanted) > TITLE_KEY_LENGTH:
+        conditions.append(func.substr(DOC.c.title, 1, len(wanted)) == wanted)
     if kinds:
         conditions.append(DOC.c.kind.in_(list(kinds)))
     statement = (select(DOC.c.title).where(*conditions).group_by(DOC.c.title)
-                 .order_by(func.min(DOC.c.title_key), DOC.c.title).limit(limit))
+                 .order_by(backend.code_points(DOC.c.title)).limit(limit))
     return list(session.scalars(statement))
