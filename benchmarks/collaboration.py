@@ -225,35 +225,40 @@ linked AS (
   WHERE {shared_any}),
 {rounds},
 lw AS (SELECT rid, min(rid) OVER g AS wid, min(kind) OVER g AS kind FROM {last} WINDOW g AS (PARTITION BY lbl)),
-reg AS MATERIALIZED (
-  SELECT DISTINCT coalesce(l.wid, p.rid) AS wid, coalesce(l.kind, p.kind) AS kind,
-         CASE WHEN coalesce(l.kind, p.kind) NOT IN ('transfer', 'contract') THEN 'any'
-              WHEN p.role IN ('assignor', 'seller') THEN 'from'
-              WHEN p.role IN ('assignee', 'buyer') THEN 'to' ELSE 'any' END AS side,
-         p.city_code AS region
-  FROM read_parquet('{parties}') p LEFT JOIN lw l USING (rid)
-  WHERE p.is_yrd AND p.city_code IS NOT NULL),
-und AS (SELECT wid, kind, region FROM reg WHERE kind IN ('paper', 'patent')),
-multi AS (SELECT wid, count(*) AS k FROM und GROUP BY wid HAVING count(*) > 1),
-u AS MATERIALIZED (SELECT * FROM und JOIN multi USING (wid)),
-flows AS (
-  SELECT s.wid, s.kind, s.region AS region_a, d.region AS region_b
-  FROM reg s JOIN reg d ON s.wid = d.wid AND s.region <> d.region
-  WHERE s.kind IN ('transfer', 'contract') AND s.side = 'from' AND d.side = 'to'),
-lk AS (
-  SELECT a.kind, false AS directed, a.region AS region_a, b.region AS region_b, 2.0 / (a.k * (a.k - 1)) AS weight
-  FROM u a JOIN u b ON a.wid = b.wid AND a.region < b.region
-  UNION ALL
-  SELECT kind, true, region_a, region_b, 1.0 / count(*) OVER (PARTITION BY wid) FROM flows)
-SELECT kind, directed, region_a, region_b, count(*) AS "full", sum(weight) AS fractional
-FROM lk GROUP BY ALL
+bits AS (SELECT region, bit::BIGINT AS bit FROM (VALUES {bits}) v(region, bit)),
+wm AS (
+  SELECT coalesce(l.wid, p.rid) AS wid, any_value(coalesce(l.kind, p.kind)) AS kind, bit_or(b.bit) AS mask,
+         coalesce(bit_or(b.bit) FILTER (WHERE coalesce(l.kind, p.kind) IN ('transfer', 'contract')
+                                        AND p.role IN ('assignor', 'seller')), 0) AS mf,
+         coalesce(bit_or(b.bit) FILTER (WHERE coalesce(l.kind, p.kind) IN ('transfer', 'contract')
+                                        AND p.role IN ('assignee', 'buyer')), 0) AS mt
+  FROM read_parquet('{parties}') p JOIN bits b ON p.city_code = b.region LEFT JOIN lw l USING (rid)
+  WHERE p.is_yrd AND p.city_code IS NOT NULL
+  GROUP BY 1),
+sets AS (SELECT kind, mask, count(*) AS n FROM wm
+         WHERE kind IN ('paper', 'patent') AND mask & (mask - 1) <> 0 GROUP BY ALL),
+members AS (SELECT mask, region, bit_count(mask)::INTEGER AS k
+            FROM (SELECT DISTINCT mask FROM sets) JOIN bits ON mask & bit <> 0),
+pairs AS (SELECT a.mask, a.region AS region_a, b.region AS region_b, 2.0 / (a.k * (a.k - 1)) AS share
+          FROM members a JOIN members b ON a.mask = b.mask AND a.region < b.region),
+dsets AS (SELECT kind, mf, mt, count(*) AS n FROM wm
+          WHERE kind IN ('transfer', 'contract') AND mf <> 0 AND mt <> 0 GROUP BY ALL),
+flows AS (SELECT mf, mt, s.region AS region_a, d.region AS region_b,
+                 1.0 / count(*) OVER (PARTITION BY mf, mt) AS share
+          FROM (SELECT DISTINCT mf, mt FROM dsets) m JOIN bits s ON mf & s.bit <> 0
+          JOIN bits d ON mt & d.bit <> 0 AND s.region <> d.region),
+cells AS (SELECT kind, false AS directed, region_a, region_b, n, n * share AS frac FROM sets JOIN pairs USING (mask)
+          UNION ALL
+          SELECT kind, true, region_a, region_b, n, n * share FROM dsets JOIN flows USING (mf, mt))
+SELECT kind, directed, region_a, region_b, sum(n) AS "full", sum(frac) AS fractional FROM cells GROUP BY ALL
 """
 IDENTIFIERS = ("ut", "eid", "pn_key", "title_key", "doi")
 
 
 def hand_sql(work: Path) -> str:
     """The same algorithm written by hand: find the identifier values more than one record holds, spread
-    labels over those few records only, then regions → pairs/flows → counts."""
+    labels over those few records only, then each work's set of cities as a bit mask (`bit_or` of the
+    cities' bits), works counted per set, each distinct set expanded into its pairs / flows once."""
     shared, cols, joins = [], [], []
     for col in IDENTIFIERS:
         # hash values held more than once first, then the exact values among those records; a title
@@ -273,7 +278,11 @@ def hand_sql(work: Path) -> str:
             f"ELSE lbl END AS lbl) FROM {prev})"
         )
         prev = f"a{n}"
+    from yrdhub.analytics.pipeline import region_codes
+
+    bits = ", ".join(f"('{code}', {1 << i})" for i, code in enumerate(region_codes("city")))
     return HAND_SQL.format(
+        bits=bits,
         works=work / "ws/works/*.parquet",
         parties=work / "ws/parties/*.parquet",
         shared=",\n".join(shared),
@@ -299,11 +308,14 @@ def step_handsql(work: Path) -> dict[str, float]:
 
 def step_pandas(work: Path) -> dict[str, float]:
     """The same computation in idiomatic pandas (the baseline an analyst would write): the same algorithm
-    (shared identifier values first, labels spread over the linked records only), integer ids, city codes
-    as integers, and the parties read one Parquet part at a time (reduced to distinct work-region rows
-    before they are combined), so that it runs at 10 M records within memory."""
+    (shared identifier values first, labels spread over the linked records only; each work's cities as a
+    bit mask, works counted per set, each distinct set expanded into its pairs once), integer ids, cities
+    as integer indexes, and the parties read one Parquet part at a time (reduced to distinct
+    work-side-city rows before they are combined), so that it runs at 10 M records within memory."""
     import pandas as pd
     import pyarrow.parquet as pq
+
+    from yrdhub.analytics.pipeline import region_codes
 
     started = time.perf_counter()
     w = pd.read_parquet(work / "ws/works", columns=["rid", "kind", "year", *IDENTIFIERS])
@@ -333,10 +345,14 @@ def step_pandas(work: Path) -> dict[str, float]:
     lw = pd.Index(sub["rid"])
     lw_wid, lw_kind = sub["wid"].to_numpy(), sub["kind"].to_numpy()
     del w, sub, shared, spread
+    codes = pd.Index(region_codes("city"))
+    bit_of = np.left_shift(1, np.arange(len(codes), dtype=np.int64))
     parts = []
     for path in sorted((work / "ws/parties").glob("*.parquet")):
         p = pq.read_table(path, columns=["rid", "kind", "role", "city_code", "is_yrd"]).to_pandas()
         p = p[p["is_yrd"] & p["city_code"].notna()]
+        region = codes.get_indexer(p["city_code"])
+        p, region = p[region >= 0], region[region >= 0]
         wid, kind = p["rid"].to_numpy().copy(), p["kind"].to_numpy().copy()
         at = lw.get_indexer(wid)
         hit = at >= 0
@@ -344,28 +360,46 @@ def step_pandas(work: Path) -> dict[str, float]:
         directed = np.isin(kind, ["transfer", "contract"])
         side = np.where(directed & p["role"].isin(["assignor", "seller"]).to_numpy(), 1, 0)
         side = np.where(directed & p["role"].isin(["assignee", "buyer"]).to_numpy(), 2, side)
-        chunk = pd.DataFrame(
-            {"wid": wid, "kind": kind, "side": side.astype("int8"), "region": p["city_code"].astype("int32").to_numpy()}
-        )
+        chunk = pd.DataFrame({"wid": wid, "kind": kind, "side": side.astype("int8"), "bit": bit_of[region]})
         parts.append(chunk.drop_duplicates())
-    reg = pd.concat(parts, ignore_index=True).drop_duplicates()
+    reg = pd.concat(parts, ignore_index=True).drop_duplicates()  # distinct (work, side, city) rows
     del parts
-    und = reg.loc[reg["kind"].isin(["paper", "patent"]), ["wid", "kind", "region"]].drop_duplicates()
-    und = und[und.groupby("wid")["region"].transform("size") > 1]  # single-region works have no pairs
-    pairs = und.merge(und[["wid", "region"]], on="wid", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["region_a"] < pairs["region_b"]].assign(directed=False)
-    d = reg[reg["kind"].isin(["transfer", "contract"])]
-    flows = d[d["side"] == 1].merge(d.loc[d["side"] == 2, ["wid", "region"]], on="wid", suffixes=("_a", "_b"))
-    flows = flows[flows["region_a"] != flows["region_b"]].assign(directed=True)
-    keep = ["wid", "kind", "directed", "region_a", "region_b"]
-    lk = pd.concat([pairs[keep], flows[keep]], ignore_index=True)
-    lk["weight"] = 1.0 / lk.groupby("wid")["wid"].transform("size")
+    # each work's cities as a bit mask: the sum of its distinct cities' bits; sets counted per kind
+    und = reg[reg["kind"].isin(["paper", "patent"])].drop_duplicates(["wid", "bit"])
+    masks = und.groupby(["wid", "kind"])["bit"].sum()
+    masks = masks[(masks & (masks - 1)) != 0]  # two cities or more
+    sets = masks.groupby(level="kind").value_counts().rename("n").reset_index().rename(columns={"bit": "mask"})
+    d = reg[reg["kind"].isin(["transfer", "contract"]) & (reg["side"] > 0)]
+    dm = d.groupby(["wid", "kind", "side"])["bit"].sum().unstack("side", fill_value=0)
+    dm = dm[(dm.get(1, 0) != 0) & (dm.get(2, 0) != 0)] if {1, 2} <= set(dm.columns) else dm.iloc[:0]
+    dsets = dm.groupby(["kind", 1, 2]).size().rename("n").reset_index().rename(columns={1: "mf", 2: "mt"})
+
+    def members(mask: pd.Series, name: str) -> pd.DataFrame:  # one row per distinct mask and city in it
+        values = mask.drop_duplicates().to_numpy()
+        row, col = np.nonzero(values[:, None] & bit_of[None, :])
+        return pd.DataFrame({mask.name: values[row], name: col})
+
+    mem = members(sets["mask"], "region")
+    mem["k"] = mem.groupby("mask")["region"].transform("size")
+    pairs = mem.merge(mem[["mask", "region"]], on="mask", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["region_a"] < pairs["region_b"]]
+    pairs["share"] = 2.0 / (pairs["k"] * (pairs["k"] - 1))
+    und_cells = sets.merge(pairs, on="mask").assign(directed=False)
+    src, dst = members(dsets["mf"], "region_a"), members(dsets["mt"], "region_b")
+    combos = dsets[["mf", "mt"]].drop_duplicates()
+    flows = combos.merge(src, on="mf").merge(dst, on="mt")
+    flows = flows[flows["region_a"] != flows["region_b"]]
+    flows["share"] = 1.0 / flows.groupby(["mf", "mt"])["region_a"].transform("size")
+    dir_cells = dsets.merge(flows, on=["mf", "mt"]).assign(directed=True)
+    keep = ["kind", "directed", "region_a", "region_b", "n", "share"]
+    cells = pd.concat([und_cells[keep], dir_cells[keep]], ignore_index=True)
+    cells["frac"] = cells["n"] * cells["share"]
     frame = (
-        lk.groupby(["kind", "directed", "region_a", "region_b"])
-        .agg(full=("wid", "size"), fractional=("weight", "sum"))
+        cells.groupby(["kind", "directed", "region_a", "region_b"])
+        .agg(full=("n", "sum"), fractional=("frac", "sum"))
         .reset_index()
     )
-    frame[["region_a", "region_b"]] = frame[["region_a", "region_b"]].astype(str)
+    frame["region_a"], frame["region_b"] = codes[frame["region_a"]], codes[frame["region_b"]]
     return {"seconds": time.perf_counter() - started, "rows": _matrix_rows(frame), "full": float(frame["full"].sum())}
 
 

@@ -6,6 +6,7 @@ implementation). Links: a work with k regions has k(k-1)/2 pairs of weight 1/(it
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import tempfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from yrdhub.analytics import pipeline as pl
 from yrdhub.analytics.engine import connect
+from yrdhub.analytics.ingest import ingest
 from yrdhub.analytics.workspace import Workspace
 
 
@@ -114,3 +116,45 @@ def test_link_counts_and_weights(sample_workspace: Workspace) -> None:
     assert pairs.w.to_numpy() == pytest.approx(1.0)  # every co-authored work adds 1
     flows = lk[lk.directed].groupby("wid").weight.sum()
     assert len(flows) > 0 and flows.to_numpy() == pytest.approx(1.0)
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.sort_values(keys).reset_index(drop=True)[[*keys, *(c for c in frame.columns if c not in keys)]]
+
+
+@pytest.fixture(scope="module")
+def bench_workspace(tmp_path_factory: pytest.TempPathFactory, sample_files: list[Path]) -> Workspace:
+    """The real samples plus 3,000 GENERATED papers and 3,000 patents (with transfers) from the benchmark's
+    generator: many multi-city works, duplicates, flows."""
+    spec = importlib.util.spec_from_file_location("bench", Path(__file__).parents[2] / "benchmarks/collaboration.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    root = tmp_path_factory.mktemp("bench")
+    gen = bench.Generator(seed=11, institutions=300)
+    gen.write_wos(root / "papers.txt", 0, 3000)
+    gen.write_incopat(root / "patents.csv", 0, 3000)
+    ws = Workspace.open(root / "ws")
+    ingest([*sample_files, root / "papers.txt", root / "patents.csv"], ws)
+    return ws
+
+
+@pytest.mark.parametrize("level", ["city", "province"])
+def test_matrix_from_region_sets_equals_matrix_from_pairs(bench_workspace: Workspace, level: str) -> None:
+    """`mask_matrix` (works counted per region set, each set expanded once) gives the matrix of one row per
+    work and pair (`matrix(links(regions))`), and `mask_region_totals` the works per region."""
+    con = connect("duckdb")
+    inputs = pl.load(con, bench_workspace)
+    linked = pl.linked_records(inputs.works.select(*pl.DEDUP_COLUMNS))
+    reg = pl.regions(inputs, linked, level)
+    masks = pl.work_masks(inputs, linked, level)
+    for start, end, by_year in ((None, None, False), (None, None, True), (2019, 2021, False)):
+        keys = ["kind", "directed", *(["year"] if by_year else []), "region_a", "region_b"]
+        ref = _sorted(pl.matrix(pl.links(reg), start, end, by_year).to_pandas(), keys)
+        fast = _sorted(pl.mask_matrix(masks, inputs.bits(level), start, end, by_year).to_pandas(), keys)
+        assert len(ref) > (10 if level == "province" else 200)
+        assert set(ref.kind) == {"paper", "patent", "transfer"}
+        pd.testing.assert_frame_equal(fast, ref, check_dtype=False, rtol=1e-12)
+    ref_totals = _sorted(pl.region_totals(reg).to_pandas(), ["kind", "region"])
+    fast_totals = _sorted(pl.mask_region_totals(masks, inputs.bits(level)).to_pandas(), ["kind", "region"])
+    pd.testing.assert_frame_equal(fast_totals, ref_totals, check_dtype=False)

@@ -58,14 +58,15 @@ def expressions(
     reg_prov = materialise(con, pl.regions(inputs, linked, "province"), "reg_prov")
     lk_city = materialise(con, pl.links(reg_city), "links_city")
     lk_prov = materialise(con, pl.links(reg_prov), "links_prov")
-    reg, lk = (reg_city, lk_city) if level == "city" else (reg_prov, lk_prov)
-    mat = pl.matrix(lk, start, end)
-    totals = pl.region_totals(reg, start, end)
+    # the matrices and totals from the region sets per work (`work_masks`): no row per work and pair
+    masks = materialise(con, pl.work_masks(inputs, linked, level), f"masks_{level}")
+    mat = pl.mask_matrix(masks, inputs.bits(level), start, end)
+    totals = pl.mask_region_totals(masks, inputs.bits(level), start, end)
     drill = pl._period(target_works(reg_city, lk_prov), start, end)
     ids = dedup.select("wid", "work_id", "record_id", "source", "file", "line")
     return {
         "matrix": mat,
-        "matrix_by_year": pl.matrix(lk, start, end, by_year=True),
+        "matrix_by_year": pl.mask_matrix(masks, inputs.bits(level), start, end, by_year=True),
         "intensity": pl.intensity(mat, totals),
         "region_totals": totals,
         "indicators": indicator_values(drill, pl._period(lk_city, start, end)),
