@@ -240,6 +240,9 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "POST /api/v1/projects/{project_id}/submit": (
         lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['draft']}/submit", headers=h),
         {"org_admin_own", "member"}),
+    "PATCH /api/v1/projects/{project_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/projects/{w.prog['draft']}", headers=h, json={"summary": "修改草稿"}),
+        {"org_admin_own", "member"}),
     "POST /api/v1/projects/{project_id}/review/start": (
         lambda c, w, h: c.post(f"/api/v1/projects/{w.prog['submitted']}/review/start", headers=h),
         {"office_admin", "js_admin"}),
@@ -317,7 +320,8 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
                                                            "POST /api/v1/monitoring/submissions/"))} | {
     # projects before approval are visible only to their applicants, owners and assigned reviewers
-    "POST /api/v1/projects/{project_id}/submit", "POST /api/v1/projects/{project_id}/review/start",
+    "POST /api/v1/projects/{project_id}/submit", "PATCH /api/v1/projects/{project_id}",
+    "POST /api/v1/projects/{project_id}/review/start",
     "POST /api/v1/projects/{project_id}/reviewers", "POST /api/v1/projects/{project_id}/review",
     "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}"}
 

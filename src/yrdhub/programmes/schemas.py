@@ -77,6 +77,21 @@ class ProjectIn(BaseModel):
     end_on: date | None = None
 
 
+class ProjectUpdate(BaseModel):
+    """A draft's edit: only the fields sent change (PATCH); the code and the lead organisation stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    partner_org_ids: list[int] | None = Field(None, max_length=50)
+    funders: dict[str, dict[str, float]] | None = Field(None, description="{province: {year: 万元}}; replaces all")
+    summary: str | None = Field(None, max_length=20_000)
+    keywords: list[str] | None = Field(None, max_length=20)
+    discipline: str | None = Field(None, max_length=100)
+    start_on: date | None = None
+    end_on: date | None = None
+
+
 class ParticipantRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

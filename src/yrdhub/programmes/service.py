@@ -36,6 +36,7 @@ from yrdhub.programmes.models import (
     Transition,
 )
 from yrdhub.regions import orgs
+from yrdhub.regions.models import Organisation
 from yrdhub.regions.service import YRD_PROVINCES
 
 PROVINCES = YRD_PROVINCES
@@ -200,6 +201,134 @@ def submit(session: Session, *, actor: Actor, project: Project, now: datetime | 
                              "; ".join(p.split(" / ")[-1] for p in problems))
     _move(session, actor, project, "submitted")
     return project
+
+
+EDITABLE = ("title", "summary", "keywords", "discipline", "start_on", "end_on", "partner_org_ids", "funders")
+
+
+def draft_fields(project: Project) -> dict[str, Any]:
+    """What an applicant may edit in a draft, as plain values (audited before and after each edit)."""
+    return {"title": project.title, "summary": project.summary, "keywords": list(project.keywords),
+            "discipline": project.discipline,
+            "start_on": project.start_on.isoformat() if project.start_on else None,
+            "end_on": project.end_on.isoformat() if project.end_on else None,
+            "partner_org_ids": [p.org_id for p in project.participants if p.role == "partner"],
+            "funders": {f.province_code: {str(y): float(v) for y, v in f.yearly.items()} for f in project.funders}}
+
+
+def _clean_funders(funders: Any) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for province, yearly in dict(funders or {}).items():
+        if province not in PROVINCES:
+            raise ProgrammeError(f"出资方须为三省一市之一：{province} / a funder must be one of the four "
+                                 f"jurisdictions: {province}")
+        amounts = {}
+        for year, amount in dict(yearly or {}).items():
+            if not str(year).isdigit() or not 1949 <= int(year) <= 2100:
+                raise ProgrammeError(f"年度无效：{year} / invalid year: {year}")
+            try:
+                value = float(amount)
+            except (TypeError, ValueError):
+                raise ProgrammeError(f"经费须为数字：{amount!r} / an amount must be a number") from None
+            if not 0 <= value <= 1e7:
+                raise ProgrammeError(f"经费超出范围（0 至 1,000 亿元）：{amount} / amount out of range "
+                                     "(0 to 10,000,000 万元)")
+            if value > 0:
+                amounts[str(int(year))] = value
+        if amounts:
+            out[province] = amounts
+    return out
+
+
+def update_draft(session: Session, *, actor: Actor, project: Project, changes: dict[str, Any]) -> Project:
+    """Edit a saved draft before it is submitted: only the fields given change (PATCH). By the lead
+    organisation's members (policy `project.apply`, as creating and submitting); after submission a change goes
+    through a change request. The lead organisation and the code stay. Audited (`project.update`, the changed
+    fields before and after) and re-indexed; an edit that changes nothing writes nothing."""
+    authorize(actor, "project.apply", _applicant_target(session, project))
+    if project.status != "draft":
+        raise ProgrammeError(f"只有草稿可以修改（当前：{project.status}），提交后请申请变更 / only a draft can be "
+                             f"edited (now {project.status}); after submission, request a change")
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise ProgrammeError(f"不能修改的字段：{', '.join(unknown)} / fields that cannot be edited: "
+                             f"{', '.join(unknown)}")
+    before = draft_fields(project)
+    values: dict[str, Any] = {}  # every change is checked before any is made: a refused edit changes nothing
+    if "title" in changes:
+        values["title"] = str(changes["title"] or "").strip()
+        if not values["title"] or len(values["title"]) > 300:
+            raise ProgrammeError("项目名称须为 1–300 个字 / the title needs 1-300 characters")
+    for key, limit in (("summary", 20_000), ("discipline", 100)):
+        if key in changes:
+            values[key] = str(changes[key] or "").strip()
+            if len(values[key]) > limit:
+                raise ProgrammeError(f"{key} 过长（最多 {limit} 字） / {key} longer than {limit} characters")
+    if "keywords" in changes:
+        values["keywords"] = list(dict.fromkeys(str(k).strip() for k in changes["keywords"] or () if str(k).strip()))
+        if len(values["keywords"]) > 20:
+            raise ProgrammeError("关键词最多 20 个 / at most 20 keywords")
+    for key in ("start_on", "end_on"):
+        if key in changes:
+            values[key] = changes[key]
+    start_on, end_on = values.get("start_on", project.start_on), values.get("end_on", project.end_on)
+    if start_on and end_on and end_on < start_on:
+        raise ProgrammeError("结束日期早于开始日期 / the end date precedes the start")
+    partners = _partners(session, project, changes["partner_org_ids"]) if "partner_org_ids" in changes else None
+    funders = _clean_funders(changes["funders"]) if "funders" in changes else None
+    for key, value in values.items():
+        setattr(project, key, value)
+    if partners is not None:
+        _set_partners(project, partners)
+    if funders is not None:
+        _set_funders(project, funders)
+    after = draft_fields(project)
+    changed = [k for k in EDITABLE if before[k] != after[k]]
+    if not changed:
+        return project
+    session.flush()
+    audit.record(session, actor, "project.update", "project", project.id,
+                 before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    _reindex(session, project)
+    return project
+
+
+def _partners(session: Session, project: Project, org_ids: Any) -> list[Organisation]:
+    wanted: list[Organisation] = []
+    for org_id in dict.fromkeys(org_ids or ()):
+        org = orgs.get(session, org_id) if isinstance(org_id, int) else None
+        if org is None or org.merged_into_id is not None:
+            raise ProgrammeError(f"参与单位不存在 / no such partner organisation: {org_id}")
+        if org.id != project.lead_org_id and org.id not in {o.id for o in wanted}:
+            wanted.append(org)
+    return wanted
+
+
+def _set_partners(project: Project, wanted: list[Organisation]) -> None:
+    """The partners become `wanted` (kept rows stay: (project, org) is unique and a flush inserts first)."""
+    keep = {o.id for o in wanted}
+    for p in list(project.participants):
+        if p.role == "partner" and p.org_id not in keep:
+            project.participants.remove(p)
+    present = {p.org_id for p in project.participants}
+    for org in wanted:
+        if org.id not in present:
+            project.participants.append(Participant(org_id=org.id, role="partner", province_code=org.province_code))
+
+
+def _set_funders(project: Project, funders: dict[str, dict[str, float]]) -> None:
+    """A draft's funders (all still pending): shares updated in place, removed or added by jurisdiction."""
+    by_province = {f.province_code: f for f in project.funders}
+    for province, funding in by_province.items():
+        if province not in funders:
+            project.funders.remove(funding)
+    for province, yearly in funders.items():
+        share = by_province.get(province)
+        if share is None:
+            project.funders.append(Funding(province_code=province, amount_wan=sum(yearly.values()), yearly=yearly))
+        elif share.yearly != yearly:
+            share.yearly, share.amount_wan = yearly, sum(yearly.values())
+    project.requested_budget_wan = sum(sum(y.values()) for y in funders.values())
 
 
 # --- review -----------------------------------------------------------------------------------------------
@@ -474,6 +603,7 @@ def actions_for(session: Session, *, actor: Actor, project: Project) -> dict[str
     running = status in ("approved", "contracted", "midterm_passed")
     return {
         "submit": apply and status == "draft",
+        "edit": apply and status == "draft",
         "start_review": manage and status == "submitted",
         "assign": manage and status == "under_review",
         "review": reviewing,

@@ -181,6 +181,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prog.done.milestone_done": ("里程碑已完成", "Milestone completed"),
     "prog.done.change": ("变更申请已提交", "Change requested"),
     "prog.done.change_decided": ("变更申请已处理", "Change request decided"),
+    "prog.done.edited": ("草稿已修改", "Draft updated"),
+    "prog.edit_draft": ("修改草稿", "Edit the draft"),
+    "prog.edit_help": ("提交前可修改；编号和牵头单位不变。提交后请通过变更申请调整。", "Editable until it is "
+                       "submitted; the code and the lead organisation stay. After submission, request a change."),
+    "prog.do.save_edit": ("保存修改", "Save changes"),
     "prog.orgtype.university": ("高校", "University"),
     "prog.orgtype.institute": ("科研院所", "Institute"),
     "prog.orgtype.enterprise": ("企业", "Enterprise"),

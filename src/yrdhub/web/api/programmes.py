@@ -25,6 +25,7 @@ from yrdhub.programmes.schemas import (
     ProgrammeRead,
     ProjectIn,
     ProjectRead,
+    ProjectUpdate,
     ReviewerIn,
     ReviewIn,
     TransitionIn,
@@ -157,6 +158,22 @@ def projects(session: SessionDep, actor: ActorDep, funder: ProvinceQuery = None,
 @router.get("/projects/{project_id}", response_model=ProjectRead)
 def project(project_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
     return _project(session, actor, project_id)
+
+
+@router.patch("/projects/{project_id}", response_model=ProjectRead, openapi_extra=policy("project.apply"),
+              dependencies=[CsrfApi])
+def edit_draft(project_id: RowId, body: ProjectUpdate, session: SessionDep, actor: ActorDep) -> Any:
+    """Edit a saved draft before submission (only the fields sent); after submission: 409 with the reason, and
+    nothing changes. `null` clears a date; `title` may not be null."""
+    row = _project(session, actor, project_id)
+    refusal = row.status != "draft"  # 409: the project's state refuses; 422: the values do
+    try:
+        service.update_draft(session, actor=actor, project=row, changes=body.model_dump(exclude_unset=True))
+    except service.ProgrammeError as exc:
+        session.rollback()
+        raise (_refused(exc) if refusal else ApiError(422, "validation_error", str(exc))) from exc
+    session.commit()
+    return row
 
 
 def _step(session: SessionDep, fn: Any) -> Any:

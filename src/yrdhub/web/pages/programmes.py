@@ -293,8 +293,35 @@ def _denied(exc: PermissionDenied) -> str:
     return STATUS_MESSAGES[403] + f" ({exc.action})"
 
 
+def _draft_form(session: SessionDep, project: Project) -> dict[str, Any]:
+    """The edit form's values as stored (the same names as the application form)."""
+    entered: dict[str, Any] = {"title": project.title, "summary": project.summary,
+                               "keywords": " ".join(project.keywords), "discipline": project.discipline,
+                               "start_on": str(project.start_on or ""), "end_on": str(project.end_on or ""),
+                               "partners": "\n".join(_org_names(session, {p.org_id for p in project.participants
+                                                                          if p.role == "partner"}).values())}
+    for f in project.funders:
+        for year, amount in f.yearly.items():
+            entered[f"fund__{f.province_code}__{year}"] = f"{float(amount):g}"
+    return entered
+
+
+def _edit_provinces(session: SessionDep, call: Call | None, project: Project) -> list[str]:
+    """The funder rows of the edit form: the programme's owners, and any other jurisdiction the draft names (so
+    saving the form never drops a share it does not show)."""
+    owners = _programme(session, call.programme_id).owners if call else []
+    return list(dict.fromkeys([*owners, *(f.province_code for f in project.funders)]))
+
+
+def _edit_years(call: Call | None, project: Project) -> list[int]:
+    years = set(_years(call)) if call else set()
+    years |= {int(y) for f in project.funders for y in f.yearly if str(y).isdigit()}
+    return sorted(years)
+
+
 def _project_page(request: Request, session: SessionDep, actor: Actor, project_id: int, status_code: int = 200,
-                  refused: str | None = None) -> Response:
+                  refused: str | None = None, edit_errors: list[str] | None = None,
+                  entered: dict[str, Any] | None = None) -> Response:
     project = _readable(session, actor, project_id)
     call = session.get(Call, project.call_id)
     programme = session.get(Programme, call.programme_id) if call else None
@@ -306,7 +333,10 @@ def _project_page(request: Request, session: SessionDep, actor: Actor, project_i
                   names=_names(session), reviews=service.review_summary(project), actions=actions,
                   candidates=service.expert_candidates(session, project) if actions["assign"] else [],
                   reviewers=reviewers, show_reviews=bool(actions["assign"] or actions["fund"] or actions["moves"]),
-                  refused=refused, done=request.query_params.get("done"))
+                  refused=refused, done=request.query_params.get("done"), edit_errors=edit_errors or [],
+                  entered=entered or (_draft_form(session, project) if actions["edit"] else {}),
+                  edit_years=_edit_years(call, project) if actions["edit"] else [],
+                  edit_provinces=_edit_provinces(session, call, project) if actions["edit"] else [])
 
 
 @router.get("/projects/{project_id}")
@@ -338,6 +368,70 @@ def _step(request: Request, session: SessionDep, actor: Actor, project_id: int, 
 def submit(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     return _step(request, session, actor, project_id,
                  lambda p: service.submit(session, actor=actor, project=p), "submitted")
+
+
+@router.post("/projects/{project_id}/edit", dependencies=[CsrfForm])
+async def edit_draft(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    """The draft's edit form: every field is sent; what differs is changed (audited, re-indexed). Bad values or a
+    refusal (submitted already, another organisation) re-render the form with what was entered and the reason;
+    nothing is written."""
+    project = _readable(session, actor, project_id)
+    call = session.get(Call, project.call_id)
+    form = await request.form()
+    entered: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in
+                               ("title", "summary", "keywords", "discipline", "partners", "start_on", "end_on")}
+    errors: list[str] = []
+    if not entered["title"]:
+        errors.append("须填写项目名称 / a title is required")
+    partners = []
+    for line in entered["partners"].replace("，", "\n").replace(",", "\n").splitlines():
+        if line.strip():
+            org = orgs.resolve(session, line.strip())
+            if org is None:
+                errors.append(f"参与单位未找到：{line.strip()} / no such organisation: {line.strip()}")
+            else:
+                partners.append(org.id)
+    funders: dict[str, dict[str, float]] = {}
+    for province in _edit_provinces(session, call, project):
+        for year in _edit_years(call, project):
+            raw = str(form.get(f"fund__{province}__{year}", "")).strip()
+            entered[f"fund__{province}__{year}"] = raw
+            if not raw:
+                continue
+            try:
+                amount = float(raw.replace(",", ""))
+                if not amount >= 0:
+                    raise ValueError
+            except ValueError:
+                errors.append(f"{province} {year} 年经费须为非负数 / {province} {year}: not a non-negative number")
+                continue
+            if amount > 0:
+                funders.setdefault(province, {})[str(year)] = amount
+    start_on = _date(entered["start_on"], "开始日期 start", errors)
+    end_on = _date(entered["end_on"], "结束日期 end", errors)
+    status = 422
+    if not errors:
+        try:
+            service.update_draft(session, actor=actor, project=project, changes={
+                "title": entered["title"], "summary": entered["summary"], "discipline": entered["discipline"],
+                "keywords": [k for k in entered["keywords"].replace("，", " ").replace(",", " ").split() if k],
+                "start_on": start_on, "end_on": end_on, "partner_org_ids": partners, "funders": funders})
+            session.commit()
+            return RedirectResponse(f"/projects/{project_id}?done=edited", status_code=303)
+        except service.ProgrammeError as exc:
+            errors.append(str(exc))
+            status = 409 if project.status != "draft" else 422
+        except PermissionDenied as exc:
+            if actor.user_id is None:
+                raise
+            errors.append(_denied(exc))
+            status = 403
+    session.rollback()
+    session.expire_all()
+    if status != 422:  # refused: the form is no longer offered; the reason shows at the top
+        return _project_page(request, session, actor, project_id, status_code=status, refused=errors[-1])
+    return _project_page(request, session, actor, project_id, status_code=status, edit_errors=errors,
+                         entered=entered)
 
 
 @router.post("/projects/{project_id}/review/start", dependencies=[CsrfForm])
