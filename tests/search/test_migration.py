@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from yrdhub.db import make_engine, session_factory
 from yrdhub.migrate import alembic_config, upgrade
@@ -62,3 +62,36 @@ def test_suggestion_keys_are_shortened_and_the_fts_buffer_enlarged(tmp_path: Pat
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT title_key FROM search_document")) == title
     engine.dispose()
+
+
+def test_migration_20261201_0012_round_trip_on_the_test_database(database_url: str, engine: Engine) -> None:
+    """On PostgreSQL, documents indexed before it gain their word pairs (phrase look-ups need them); on SQLite, FTS5's
+    buffer size is set. Downgrading takes both back."""
+    factory = session_factory(engine)
+    with factory() as session:
+        index(session, SearchDocument("report", "pairs-1", "钙钛矿电池稳定性", "高效钙钛矿叠层电池", grants=["public"]))
+        session.commit()
+    postgres = engine.dialect.name == "postgresql"
+    config = alembic_config(database_url)
+    try:
+        command.downgrade(config, "20261201_0010")
+        with factory() as session:
+            if postgres:
+                stored = session.scalar(text("SELECT meta_tokens FROM search_document WHERE ref = 'pairs-1'"))
+                assert "yrdmetax" not in stored
+                assert search(session, SearchQuery(text='"叠层电池"'), {"public"}).total == 0  # what the pairs are for
+            else:
+                assert session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 1024 * 1024
+        command.upgrade(config, "head")
+        with factory() as session:
+            if postgres:
+                stored = session.scalar(text("SELECT meta_tokens FROM search_document WHERE ref = 'pairs-1'"))
+                assert stored.count("yrdmetax") == 2 + 3  # title 钙钛矿|电池|稳定性, body 高效|钙钛矿|叠层|电池
+            else:
+                assert session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 32 << 20
+            hits = search(session, SearchQuery(text='"叠层电池" "电池稳定性"'), {"public"}).hits
+            assert [hit.ref for hit in hits] == ["pairs-1"]
+            session.execute(text("DELETE FROM search_document WHERE ref = 'pairs-1'"))
+            session.commit()
+    finally:
+        command.upgrade(config, "head")

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import BindParameter, ColumnClause, ColumnElement
 
+from yrdhub.search import meta
 from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey
 from yrdhub.search.segment import ParsedQuery
 
@@ -202,12 +203,23 @@ class PostgreSQLBackend:
         # Meta tokens are hex after a fixed prefix, so `meta_query` holds no user-controlled syntax.
         tsv = _doc().c.tsv
         parts = [func.plainto_tsquery(self._config, self._inline(term)) for term in parsed.terms]
-        phrases = [func.phraseto_tsquery(self._config, self._inline(" ".join(words))) for words in parsed.phrases]
+        positional = []  # phrases whose word positions must still be checked on each candidate
+        for words in parsed.phrases:
+            if len(words) == 1:
+                positional.append(func.phraseto_tsquery(self._config, self._inline(words[0])))
+                parts.append(positional[-1])
+                continue
+            # Every pair of consecutive words, all in the title or all in the body: GIN finds a phrase of two words
+            # exactly this way; a longer one is also checked by position below, on these few candidates only.
+            in_fields = " | ".join("(" + " & ".join(meta.pairs(field, words)) + ")" for field in ("t", "b"))
+            parts.append(func.to_tsquery(self._config, self._inline(in_fields)))
+            if len(words) > 2:
+                positional.append(func.phraseto_tsquery(self._config, self._inline(" ".join(words))))
         query: ColumnElement[Any] = func.to_tsquery(self._config, self._inline(meta_query))
-        for part in parts + phrases:
+        for part in parts:
             query = part.op("&&")(query)
         where: list[Any] = [tsv.op("@@", is_comparison=True)(query)]
-        for phrase in phrases:
+        for phrase in positional:
             # A phrase lies within the title (A) or the body (B), never across them or in the sub-words (D).
             where.append(or_(*(func.ts_filter(tsv, literal_column(f"'{{{w}}}'::\"char\"[]"))
                                .op("@@", is_comparison=True)(phrase) for w in ("a", "b"))))

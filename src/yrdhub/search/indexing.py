@@ -19,7 +19,7 @@ from yrdhub.search import meta
 from yrdhub.search.access import normalise_grants
 from yrdhub.search.backends import backend_for
 from yrdhub.search.models import TITLE_KEY_LENGTH, SearchDocumentRow, SearchGrant, SearchKey, SearchTerm
-from yrdhub.search.segment import index_text
+from yrdhub.search.segment import index_text, words
 from yrdhub.search.types import AccessGrant, FacetValue, SearchDocument
 
 DOC = cast(Table, SearchDocumentRow.__table__)
@@ -64,8 +64,11 @@ def _row(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessG
     tokens = index_text(doc.title, doc.body)
     # PostgreSQL filters inside its GIN index with these tokens; SQLite reads search_key instead, so its
     # full-text index does not carry them (less indexing work; FTS5 receives exactly this column).
-    meta_tokens = meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
-                                       facets) if postgres else ""
+    meta_tokens = ""
+    if postgres:  # plus the word pairs that make phrases cheap there (meta.pair)
+        meta_tokens = " ".join([meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
+                                                     facets),
+                                *meta.pairs("t", words(tokens.title)), *meta.pairs("b", words(tokens.body))])
     return (doc.kind, doc.ref, doc.title, doc.title[:TITLE_KEY_LENGTH], doc.body, tokens.title, tokens.body,
             tokens.extra, meta_tokens, facets, indexed_at)
 

@@ -8,8 +8,10 @@ that look like one are dropped (segment.parse_query), so text can never match th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 PREFIX = "yrdmeta"
 
@@ -42,6 +44,19 @@ def document_tokens(doc_kind: str, grants: Iterable[tuple[str, bool]], facets: M
     tokens = [kind(doc_kind), *(timed_access(t) if timed else access(t) for t, timed in grants)]
     tokens += [facet(name, value) for name, values in facets.items() for value in values]
     return " ".join(tokens)
+
+
+def pair(field: str, first: str, second: str) -> str:
+    """Two consecutive words of one field ("t" title, "b" body) as one token: PostgreSQL's phrase index. GIN keeps
+    no positions, so without it a phrase of two common words rechecks every document holding both words; with it,
+    a two-word phrase is one posting list. Hashed to keep the token short; "x" is not a hex digit, so a pair never
+    equals a token of `encode`."""
+    digest = hashlib.blake2b(f"{first}\x1f{second}".encode(), digest_size=8).hexdigest()
+    return f"{PREFIX}x{field}{digest}"
+
+
+def pairs(field: str, words: Sequence[str]) -> list[str]:
+    return [pair(field, first, second) for first, second in pairwise(words)]
 
 
 def any_of(tokens: Iterable[str]) -> list[str]:

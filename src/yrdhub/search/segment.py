@@ -31,6 +31,11 @@ def search_tokens(text: str) -> list[str]:
     return [t.strip().lower() for t in rjieba.cut_for_search(text) if _is_word(t)]
 
 
+def words(joined: str) -> list[str]:
+    """The words of a stored token string (`IndexedText.title` / `.body`), punctuation and spaces dropped."""
+    return [t for t in joined.split(" ") if _is_word(t)]
+
+
 @dataclass(frozen=True)
 class IndexedText:
     title: str
