@@ -28,11 +28,14 @@ import argparse
 import csv
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -197,11 +200,31 @@ def step_ingest(work: Path) -> dict[str, float]:
     return {"seconds": seconds, "records": report.records, "records_per_s": report.records / seconds}
 
 
-def _matrix_rows(frame: object) -> int:
-    return len(frame)  # type: ignore[arg-type]
+REPEAT = 1  # timed runs per matrix step (--repeat); the median is reported, every run is printed
 
 
-def step_ibis(work: Path, engine: str) -> dict[str, float]:
+def measure(compute: Callable[[], Any], repeat: int | None = None) -> dict[str, Any]:
+    """Run `compute` (returns the matrix as a DataFrame) `repeat` times in this process: wall seconds and
+    CPU seconds (user + system of this process, all its threads; not Spark's JVM) of each run, the
+    medians, and the matrix's size and total."""
+    walls, cpus, frame = [], [], None
+    for _ in range(repeat or REPEAT):
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        frame = compute()
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpus.append(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime)
+    return {
+        "seconds": statistics.median(walls),
+        "runs": [round(w, 3) for w in walls],
+        "cpu_s": round(statistics.median(cpus), 3),
+        "rows": len(frame),
+        "full": float(frame["full"].sum()),
+    }
+
+
+def step_ibis(work: Path, engine: str) -> dict[str, Any]:
     from yrdhub.analytics import pipeline as pl
     from yrdhub.analytics.engine import connect
     from yrdhub.analytics.workspace import Workspace
@@ -209,9 +232,11 @@ def step_ibis(work: Path, engine: str) -> dict[str, float]:
     con = connect(engine)
     if engine == "spark":  # warm the JVM up so that the timing is the query, not the start-up
         con.raw_sql("SELECT 1")
-    started = time.perf_counter()
-    frame = pl.city_pair_matrix(pl.load(con, Workspace.open(work / "ws"))).to_pandas()
-    return {"seconds": time.perf_counter() - started, "rows": _matrix_rows(frame), "full": float(frame["full"].sum())}
+    ws = Workspace.open(work / "ws")
+    result = measure(lambda: pl.city_pair_matrix(pl.load(con, ws)).to_pandas())
+    if engine == "spark":
+        result["cpu_s"] = float("nan")  # the work runs in the JVM, not in this process
+    return result
 
 
 HAND_SQL = """
@@ -294,19 +319,22 @@ def hand_sql(work: Path) -> str:
     )
 
 
-def step_handsql(work: Path) -> dict[str, float]:
+def step_handsql(work: Path) -> dict[str, Any]:
     import duckdb
 
     from yrdhub.analytics.engine import duckdb_config
 
     config: dict[str, str | bool | int | float | list[str]] = {**duckdb_config()}
     con = duckdb.connect(config=config)  # the pipeline's own settings (memory_limit, threads, …)
-    started = time.perf_counter()
-    frame = con.execute(hand_sql(work)).df()
-    return {"seconds": time.perf_counter() - started, "rows": _matrix_rows(frame), "full": float(frame["full"].sum())}
+    sql = hand_sql(work)
+    return measure(lambda: con.execute(sql).df())
 
 
-def step_pandas(work: Path) -> dict[str, float]:
+def step_pandas(work: Path) -> dict[str, Any]:
+    return measure(lambda: pandas_matrix(work))
+
+
+def pandas_matrix(work: Path) -> Any:
     """The same computation in idiomatic pandas (the baseline an analyst would write): the same algorithm
     (shared identifier values first, labels spread over the linked records only; each work's cities as a
     bit mask, works counted per set, each distinct set expanded into its pairs once), integer ids, cities
@@ -317,7 +345,6 @@ def step_pandas(work: Path) -> dict[str, float]:
 
     from yrdhub.analytics.pipeline import region_codes
 
-    started = time.perf_counter()
     w = pd.read_parquet(work / "ws/works", columns=["rid", "kind", "year", *IDENTIFIERS])
     shared = {}
     spread = {}
@@ -400,7 +427,7 @@ def step_pandas(work: Path) -> dict[str, float]:
         .reset_index()
     )
     frame["region_a"], frame["region_b"] = codes[frame["region_a"]], codes[frame["region_b"]]
-    return {"seconds": time.perf_counter() - started, "rows": _matrix_rows(frame), "full": float(frame["full"].sum())}
+    return frame
 
 
 STEPS = {
@@ -434,10 +461,10 @@ def _tree_rss_mib(pid: int) -> float:
     return total / 1024
 
 
-def run_step(name: str, work: Path) -> dict[str, float]:
+def run_step(name: str, work: Path, repeat: int = 1) -> dict[str, Any]:
     """Run one step in a fresh interpreter. Its peak memory: the step's own ru_maxrss, and the resident
     memory of its whole process tree (Spark: driver + JVM) sampled every 0.2 s; the larger is reported."""
-    cmd = [sys.executable, str(HERE), "--step", name, "--workdir", str(work)]
+    cmd = [sys.executable, str(HERE), "--step", name, "--workdir", str(work), "--repeat", str(repeat)]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
         sampled = 0.0
@@ -506,8 +533,13 @@ def main() -> None:
         help="instead of ingesting, build the workspace as --times copies of this workdir's ingested one",
     )
     ap.add_argument("--times", type=int, default=10, help="copies for --replicate-from")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="timed runs of each matrix step in its process (median reported)"
+    )
     args = ap.parse_args()
     if args.step:
+        global REPEAT
+        REPEAT = args.repeat
         result = STEPS[args.step](args.workdir)
         result["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(result))
@@ -533,7 +565,7 @@ def main() -> None:
     for name in ("ingest", "duckdb", "handsql", "pandas", "spark"):
         if name in skip or (name == "ingest" and (work / "ws/manifest.json").exists()):
             continue
-        results[name] = run_step(name, work)
+        results[name] = run_step(name, work, 1 if name == "ingest" else args.repeat)
         print(name, json.dumps(results[name]), flush=True)
     fulls = {k: v.get("full") for k, v in results.items() if "full" in v}
     if len(set(fulls.values())) > 1:

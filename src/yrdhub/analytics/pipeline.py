@@ -69,9 +69,12 @@ IDENTIFIERS = ("ut", "eid", "pn_key", "title_key", "doi")  # the order labels sp
 LABEL_PREFIXES = (("doi", "doi:"), ("ut", "ut:"), ("eid", "eid:"), ("pn_key", "pn:"), ("title_key", "t:"))
 
 
-def first_label(t: ir.Table) -> ir.Value:
-    """A record's own label: its strongest identifier (`doi:…` sorts before `eid:`, `pn:`, `t:`, `ut:`)."""
-    return ibis.coalesce(*(prefix + t[col] for col, prefix in LABEL_PREFIXES), "r:" + t.record_id)
+def first_label(t: ir.Table, own_id: bool = True) -> ir.Value:
+    """A record's own label: its strongest identifier (`doi:…` sorts before `eid:`, `pn:`, `t:`, `ut:`),
+    else (`own_id`) `r:` + its record id. Linked records always hold an identifier: `own_id=False` spares
+    reading every record id."""
+    labels = [prefix + t[col] for col, prefix in LABEL_PREFIXES]
+    return ibis.coalesce(*labels, "r:" + t.record_id) if own_id else ibis.coalesce(*labels)
 
 
 def shared_keys(works: ir.Table, col: str) -> ir.Table:
@@ -120,7 +123,9 @@ def linked_records(works: ir.Table, rounds: int = 1) -> ir.Table:
     # records with the same title but different DOIs keep their labels, yet still share a work when
     # their labels are equal (both labelled by that title): they are in `sub`, without a title to spread
     spread["title_key"] = ibis.ifelse(t.s_ok, t.s_title_key, ibis.null("string"))
-    sub = t.filter(linked).select("rid", "source", "kind", "year", "is_invention", lbl=first_label(t), **spread)
+    sub = t.filter(linked).select(
+        "rid", "source", "kind", "year", "is_invention", lbl=first_label(t, own_id=False), **spread
+    )
     for _ in range(rounds):
         for col in IDENTIFIERS:
             sub = _spread(sub, col)
