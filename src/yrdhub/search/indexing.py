@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from yrdhub.db import utcnow
@@ -101,11 +102,7 @@ def _insert_sqlite(session: Session, rows: list[tuple[Any, ...]]) -> dict[tuple[
         by_kind.setdefault(row[0], []).append(row[1])
     for kind, refs in by_kind.items():  # re-indexing replaces: the delete trigger also clears search_fts
         session.execute(delete(DOC).where(DOC.c.kind == kind, DOC.c.ref.in_(refs)))
-    dialect = session.get_bind().dialect
-    process = DOC.c.indexed_at.type.dialect_impl(dialect).bind_processor(dialect)
-    stored = [(*row[:9], json.dumps(row[9], ensure_ascii=False), process(row[10]) if process else row[10])
-              for row in rows]
-    _executemany(session, DOC, _DOC_COLUMNS, stored)
+    _executemany(session, DOC, _DOC_COLUMNS, rows)  # already in their stored form (_prepare)
     ids = _ids(session, by_kind)
     backend_for(session).after_insert(session, sorted(ids.values()))
     return ids
@@ -138,19 +135,20 @@ def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int
     With more than one batch, the next batch is segmented in a worker thread while this one is written: the
     database driver releases the GIL while SQLite (or the PostgreSQL round trip) works, so the two overlap.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
+    dialect = session.get_bind().dialect
+    postgres = dialect.name == "postgresql"
     batches = _batches(docs, batch_size)
     first = next(batches, None)
     if first is None:
         return 0
     second = next(batches, None)
     if second is None:
-        return _store(session, _prepare(first, postgres), postgres)
+        return _store(session, _prepare(first, dialect), postgres)
     count = 0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare") as pool:
-        pending = pool.submit(_prepare, first, postgres)
+        pending = pool.submit(_prepare, first, dialect)
         for batch in chain([second], batches):
-            following = pool.submit(_prepare, batch, postgres)
+            following = pool.submit(_prepare, batch, dialect)
             count += _store(session, pending.result(), postgres)
             pending = following
         count += _store(session, pending.result(), postgres)
@@ -198,16 +196,21 @@ class _Prepared:
     terms: list[list[str]]
 
 
-def _prepare(batch: list[SearchDocument], postgres: bool) -> _Prepared:
+def _prepare(batch: list[SearchDocument], dialect: Dialect) -> _Prepared:
     docs = list({(doc.kind, doc.ref): doc for doc in batch}.values())
     facets, grants = [], []
     for doc in docs:  # validate the whole batch before anything is computed or written
         _check(doc)
         facets.append(normalise_facets(doc.facets))
         grants.append(normalise_grants(doc.grants))
+    postgres = dialect.name == "postgresql"
     now = utcnow()
     rows = [_row(doc, doc_facets, doc_grants, now, postgres)
             for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
+    if not postgres:  # SQLite's raw executemany takes values in their stored form: JSON text, a date-time string
+        process = DOC.c.indexed_at.type.dialect_impl(dialect).bind_processor(dialect)
+        stamp = process(now) if process else now
+        rows = [(*row[:9], json.dumps(row[9], ensure_ascii=False), stamp) for row in rows]
     terms = [meta.document_terms(doc.kind, ((g.token, g.visible_from is not None) for g in doc_grants), doc_facets)
              for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
     return _Prepared(docs, grants, rows, terms)
