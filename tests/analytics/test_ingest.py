@@ -112,3 +112,21 @@ def test_duckdb_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     con = engine.connect("duckdb")
     row = con.raw_sql("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
     assert row is not None and row[0] in ("953.6 MiB", "954.0 MiB") and row[1] == 1
+
+
+def test_workers_give_the_same_tables(tmp_path: Path, sample_files: list[Path], patent_files: list[Path]) -> None:
+    """Files read by two worker processes: the same rows, record ids and manifest as one after the other."""
+    import pandas as pd
+
+    files = [*sample_files[:4], *patent_files, sample_files[0]]  # the last is given twice: read once
+    one, two = Workspace.open(tmp_path / "one"), Workspace.open(tmp_path / "two")
+    a = ingest(files, one, workers=1)
+    b = ingest(files, two, workers=2)
+    assert [(f.path, f.records, f.skipped) for f in a.files] == [(f.path, f.records, f.skipped) for f in b.files]
+    assert a.files[-1].skipped and a.records > 1000
+    for table, keys in (("works", ["rid"]), ("parties", ["rid", "seq"])):
+        x = pd.read_parquet(one.table_dir(table)).sort_values(keys).reset_index(drop=True)
+        y = pd.read_parquet(two.table_dir(table)).sort_values(keys).reset_index(drop=True)
+        pd.testing.assert_frame_equal(x, y)
+    assert one.manifest() == two.manifest()
+    assert ingest(files, two, workers=2).records == a.records and all(f.skipped for f in ingest(files, two).files)

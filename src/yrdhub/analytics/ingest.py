@@ -6,9 +6,11 @@ the file is complete) and only once (files are recognised by SHA-256)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from yrdhub.analytics.readers import detect_format, read
 from yrdhub.analytics.records import BadRecord, Record
 from yrdhub.analytics.workspace import Workspace
 
+ENV_WORKERS = "YRDHUB_ANALYTICS_INGEST_WORKERS"  # files read at a time (worker processes); default 1
 RID_BITS = 32  # rid = file number << 32 | the record's ordinal in its file
 WORKS_SCHEMA = pa.schema(
     [
@@ -109,60 +112,71 @@ def default_resolver(ws: Workspace) -> Resolver:
     return Resolver(gaz)
 
 
+WORK_COLUMNS = list(WORKS_SCHEMA.names)  # the order of `_Batch.works` tuples
+PARTY_COLUMNS = [
+    n for n in PARTIES_SCHEMA.names if n not in ("country", "province_code", "city_code", "method", "is_yrd")
+]
+
+
 class _Batch:
-    """Column buffers for one batch of records, flushed to Parquet parts."""
+    """Rows of one batch of records (a tuple per work and per party, turned into columns when flushed to
+    Parquet parts). Empty strings are stored as nulls."""
 
     def __init__(self) -> None:
-        self.works: dict[str, list[Any]] = {n: [] for n in WORKS_SCHEMA.names}
-        self.parties: dict[str, list[Any]] = {n: [] for n in PARTIES_SCHEMA.names}
+        self.works: list[tuple[Any, ...]] = []
+        self.parties: list[tuple[Any, ...]] = []
         self.pending: list[tuple[str, str, str]] = []
         self.size = 0
 
     def add(self, rec: Record, record_id: str, rid: int) -> None:
         keys = record_keys(rec)
-        row = {
-            "rid": rid,
-            "record_id": record_id,
-            "source": rec.source,
-            "kind": rec.kind,
-            "file": rec.file,
-            "line": rec.line,
-            "title": rec.title,
-            "year": rec.year,
-            "patent_no": rec.patent_no,
-            "application_no": rec.application_no,
-            "is_invention": rec.is_invention,
-            "doc_type": rec.doc_type,
-            "date": rec.date,
-            **keys,
-        }
-        for name, values in self.works.items():
-            values.append(row[name] if row[name] != "" else None)
+        kind, source, year, invention = rec.kind, rec.source, rec.year, rec.is_invention
+        self.works.append(
+            (
+                rid,
+                record_id,
+                source or None,
+                kind or None,
+                rec.file or None,
+                rec.line,
+                rec.title or None,
+                year,
+                keys["doi"] or None,
+                keys["ut"] or None,
+                keys["eid"] or None,
+                keys["pn_key"] or None,
+                keys["title_key"] or None,
+                rec.patent_no or None,
+                rec.application_no or None,
+                invention,
+                rec.doc_type or None,
+                rec.date or None,
+            )
+        )
+        parties, pending = self.parties, self.pending
         for seq, p in enumerate(rec.parties):
-            self.parties["rid"].append(rid)
-            self.parties["record_id"].append(record_id)
-            self.parties["seq"].append(seq)
-            self.parties["role"].append(p.role)
-            self.parties["text"].append(p.text)
-            self.parties["name"].append(p.name or None)
-            self.parties["kind"].append(rec.kind)
-            self.parties["source"].append(rec.source)
-            self.parties["year"].append(rec.year)
-            self.parties["is_invention"].append(rec.is_invention)
-            self.pending.append((p.text, p.hint_province, p.hint_city))
+            parties.append((rid, record_id, seq, p.role, p.text, p.name or None, kind, source, year, invention))
+            pending.append((p.text, p.hint_province, p.hint_city))
         self.size += 1
 
     def flush(self, resolver: Resolver, parts: list[tuple[str, pa.Table]]) -> None:
         if not self.size:
             return
         places = resolver.resolve_many(self.pending)
-        self.parties["country"] = [p.country or None for p in places]
-        self.parties["province_code"] = [p.province_code or None for p in places]
-        self.parties["city_code"] = [p.city_code or None for p in places]
-        self.parties["method"] = [p.method for p in places]
-        self.parties["is_yrd"] = [p.is_yrd for p in places]
-        parts.append(("works", pa.Table.from_pydict(self.works, schema=WORKS_SCHEMA)))
-        parts.append(("parties", pa.Table.from_pydict(self.parties, schema=PARTIES_SCHEMA)))
+        works = dict(zip(WORK_COLUMNS, _columns(self.works, len(WORK_COLUMNS)), strict=True))
+        parties = dict(zip(PARTY_COLUMNS, _columns(self.parties, len(PARTY_COLUMNS)), strict=True))
+        parties["country"] = [p.country or None for p in places]
+        parties["province_code"] = [p.province_code or None for p in places]
+        parties["city_code"] = [p.city_code or None for p in places]
+        parties["method"] = [p.method for p in places]
+        parties["is_yrd"] = [p.is_yrd for p in places]
+        parts.append(("works", pa.Table.from_pydict(works, schema=WORKS_SCHEMA)))
+        parts.append(("parties", pa.Table.from_pydict(parties, schema=PARTIES_SCHEMA)))
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows → columns (`zip(*rows)`, in C), also for a batch without rows."""
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 def ingest(
@@ -172,33 +186,77 @@ def ingest(
     resolver: Resolver | None = None,
     batch_size: int = 200_000,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
+    """Ingest files into the workspace (each whole or not at all, each once). `workers` > 1 (default
+    `YRDHUB_ANALYTICS_INGEST_WORKERS`, else 1) reads that many files at a time in worker processes, each
+    with its own copy of the resolver; the tables are the same (a file's record ids come from its file
+    number, given in input order), and `progress` is then told per finished file."""
     resolver = resolver or default_resolver(workspace)
+    workers = workers or int(os.environ.get(ENV_WORKERS) or 1)
     manifest = workspace.manifest()
     if any("file_no" not in entry for entry in manifest.values()):
         raise ValueError(
             f"工作目录 {workspace.root} 由旧版本创建（无整数记录编号），请导入到新的工作目录 / the workspace "
             f"{workspace.root} predates integer record ids: ingest the files into a new workspace"
         )
-    report = IngestReport()
+    # plan: every new file gets the next file number, in input order; a file given twice is read once
+    plan: list[tuple[Path, str, str, int | None]] = []
+    todo: list[tuple[Path, str, str, int]] = []
+    numbers: dict[str, int] = {}
+    next_no = 1 + max((int(e["file_no"]) for e in manifest.values()), default=0)
     for raw in paths:
         path = Path(raw)
         digest = file_digest(path)
         name = detect_format(path) if fmt == "auto" else fmt
-        if digest in manifest:
-            report.files.append(FileReport(str(path), name, manifest[digest]["records"], skipped=True))
+        if digest in manifest or digest in numbers:
+            plan.append((path, name, digest, None))
             continue
-        file_no = 1 + max((int(e["file_no"]) for e in manifest.values()), default=0)
-        fr = _ingest_file(path, name, digest, file_no, workspace, resolver, batch_size, progress)
+        numbers[digest] = next_no
+        plan.append((path, name, digest, next_no))
+        todo.append((path, name, digest, next_no))
+        next_no += 1
+    done: dict[str, FileReport] = {}
+
+    def record(fr: FileReport, digest: str, file_no: int) -> None:
         manifest[digest] = {
-            "path": str(path),
-            "format": name,
+            "path": fr.path,
+            "format": fr.format,
             "records": fr.records,
             "bad": len(fr.bad),
             "file_no": file_no,
         }
         workspace.save_manifest(manifest)
-        report.files.append(fr)
+        done[digest] = fr
+
+    if workers > 1 and len(todo) > 1:
+        failure: BaseException | None = None
+        with ProcessPoolExecutor(min(workers, len(todo))) as pool:
+            futures = {
+                pool.submit(_ingest_file, path, name, digest, no, workspace, resolver, batch_size, None): (digest, no)
+                for path, name, digest, no in todo
+            }
+            for future in as_completed(futures):
+                digest, no = futures[future]
+                try:
+                    fr = future.result()
+                except BaseException as exc:  # the other files still finish and are recorded
+                    failure = failure or exc
+                    continue
+                record(fr, digest, no)
+                if progress:
+                    progress(fr.records)
+        if failure is not None:
+            raise failure
+    else:
+        for path, name, digest, no in todo:
+            record(_ingest_file(path, name, digest, no, workspace, resolver, batch_size, progress), digest, no)
+    report = IngestReport()
+    for path, name, digest, planned in plan:
+        if planned is not None:
+            report.files.append(done[digest])
+        else:
+            report.files.append(FileReport(str(path), name, manifest[digest]["records"], skipped=True))
     return report
 
 

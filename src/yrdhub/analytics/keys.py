@@ -7,6 +7,10 @@ import unicodedata
 
 from yrdhub.analytics.records import Record
 
+TAGS = re.compile(r"<[^>]+>")
+NON_WORD = re.compile(r"[\W_]+")
+PN_NOISE = re.compile(r"[\s.\-]")
+PN_KIND = re.compile(r"\d([A-Z]\d?)$")  # a publication kind (A, B1…) after the number
 MIN_TITLE_KEY = 12  # shorter titles ("Editorial", "Reply") are not unique enough to match on
 
 
@@ -15,17 +19,17 @@ def title_key(title: str, year: int | None) -> str:
     if year is None:
         return ""
     text = unicodedata.normalize("NFKC", title).lower()
-    text = re.sub(r"<[^>]+>", "", text)  # WoS/Scopus keep <sub>, <i> tags
-    text = re.sub(r"[\W_]+", "", text)
+    text = TAGS.sub("", text)  # WoS/Scopus keep <sub>, <i> tags
+    text = NON_WORD.sub("", text)
     return f"{text}:{year}" if len(text) >= MIN_TITLE_KEY else ""
 
 
 def patent_key(value: str) -> str:
     """`CN 202010123456.7` and `202010123456.7` → `CN2020101234567`; publication kinds (A, B1…) dropped."""
-    text = re.sub(r"[\s.\-]", "", value.upper())
+    text = PN_NOISE.sub("", value.upper())
     if not text:
         return ""
-    text = re.sub(r"[A-Z]\d?$", "", text) if re.search(r"\d[A-Z]\d?$", text) else text
+    text = text[: -len(m.group(1))] if (m := PN_KIND.search(text)) else text
     return text if text.startswith(("CN", "US", "EP", "WO", "JP", "KR", "DE")) else "CN" + text
 
 

@@ -28,7 +28,10 @@ def iter_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if len(row) > len(header):
                 yield start, {"__error__": f"{len(row)} fields, header has {len(header)}"}
                 continue
-            yield start, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
+            cells = [c.strip() for c in row]
+            if len(cells) < len(header):
+                cells += [""] * (len(header) - len(cells))
+            yield start, dict(zip(header, cells, strict=True))
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yrdhub.analytics.textio import numbered_lines
+from yrdhub.analytics.textio import open_text
 
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+PLAIN_TAGS = frozenset(a + b for a in _ALNUM[:26] + _ALNUM[52:] for b in _ALNUM)  # what TAG's first form matches
 TAG = re.compile(r"^([A-Z0-9][A-Za-z0-9]|%[0-9A-Z+@#$!&()*>^~\]|\[])(?: (.*))?$")
 
 
@@ -47,38 +49,44 @@ def read_tagged(
     A record still open when the
     next starts is yielded with `closed=False` so the caller can report it."""
     current: TaggedRecord | None = None
-    for number, raw in numbered_lines(path):
-        line = raw.lstrip("\ufeff")
-        if not line.strip():
-            continue  # blank lines separate Refworks records but also occur inside them
-        if line[0] in " \t":
-            if current is None or not current.cont(line.strip()):
-                yield number, "continuation line outside a record"
-            continue
-        m = TAG.match(line)
-        if not m:
-            if current is not None and end_tag is None and current.cont(line.strip()):
-                continue  # Refworks abstracts sometimes wrap without indentation
-            yield number, f"not a tagged line: {line[:40]!r}"
-            continue
-        tag, value = m.group(1), m.group(2) or ""
-        if tag in skip_tags:
-            continue
-        if end_tag is not None and tag == end_tag:
-            if current is None:
-                yield number, f"{end_tag} without a record"
+    with open_text(path) as fh:
+        lines = enumerate(fh, start=1)  # as `numbered_lines`, inlined: this loop runs once per line
+        for number, raw in lines:
+            line = raw.rstrip("\r\n").lstrip("\ufeff")
+            if not line.strip():
+                continue  # blank lines separate Refworks records but also occur inside them
+            if line[0] in " \t":
+                if current is None or not current.cont(line.strip()):
+                    yield number, "continuation line outside a record"
+                continue
+            # the usual two-character tag (`C1 …`, `PY 2021`) without the regular expression
+            if line[:2] in PLAIN_TAGS and (len(line) == 2 or line[2] == " "):
+                tag, value = line[:2], line[3:]
             else:
-                current.closed = True
-                yield current
+                m = TAG.match(line)
+                if not m:
+                    if current is not None and end_tag is None and current.cont(line.strip()):
+                        continue  # Refworks abstracts sometimes wrap without indentation
+                    yield number, f"not a tagged line: {line[:40]!r}"
+                    continue
+                tag, value = m.group(1), m.group(2) or ""
+            if tag in skip_tags:
+                continue
+            if end_tag is not None and tag == end_tag:
+                if current is None:
+                    yield number, f"{end_tag} without a record"
+                else:
+                    current.closed = True
+                    yield current
+                    current = None
+                continue
+            if current is not None and tag in start_tags:
+                current.closed = end_tag is None  # blank-line formats: a new start tag also ends a record
+                yield current  # not closed: the caller reports it
                 current = None
-            continue
-        if current is not None and tag in start_tags:
-            current.closed = end_tag is None  # blank-line formats: a new start tag also ends a record
-            yield current  # not closed: the caller reports it
-            current = None
-        if current is None:
-            current = TaggedRecord(line=number)
-        current.add(tag, value)
+            if current is None:
+                current = TaggedRecord(line=number)
+            current.add(tag, value)
     if current is not None:
         current.closed = end_tag is None
         yield current
