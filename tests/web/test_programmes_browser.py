@@ -105,9 +105,22 @@ def test_joint_project_through_the_pages(live_server: str, browser: Any, tmp_pat
     project_url = applicant.url.split("?")[0]
     assert applicant.locator("#project-status").inner_text() == "草稿"
     assert applicant.locator("#funders tbody tr[id^=funder-]").count() == 3
+    # the saved draft is edited before submission: a new title, Jiangsu's share raised, a keyword added
+    applicant.click("#edit summary")
+    edit = applicant.locator("#edit-form")
+    assert edit.locator("input[name=title]").input_value() == "量子精密测量仪器联合攻关"
+    edit.locator("input[name=title]").fill("量子精密测量仪器与传感器联合攻关")
+    edit.locator(f"input[name=fund__320000__{year}]").fill("450")
+    edit.locator("input[name=keywords]").fill("量子 传感")
+    applicant.screenshot(path=str(out / "programme-edit-draft.png"), full_page=True)
+    edit.locator("#edit-submit").click()
+    applicant.wait_for_url("**/projects/*?done=edited")
+    assert "量子精密测量仪器与传感器联合攻关" in applicant.locator("h1").inner_text()
+    assert "450" in applicant.locator("#funder-320000").inner_text()
     applicant.click("#do-submit")
     applicant.wait_for_load_state()
     assert applicant.locator("#project-status").inner_text() == "已申报"
+    assert applicant.locator("#edit-form").count() == 0  # submitted: no longer editable
     assert applicant.locator("#do-start-review").count() == 0  # not the applicant's step
 
     # 江苏 (an owner) starts the review; the conflict rule refuses the expert affiliated with a partner
@@ -169,7 +182,7 @@ def test_joint_project_through_the_pages(live_server: str, browser: Any, tmp_pat
 
     # the jurisdiction view shows the project with 安徽's share and the cross-region count, and draws its charts
     office.goto(live_server + "/programmes/jurisdictions/340000")
-    assert "量子精密测量仪器联合攻关" in office.locator("#funded-table").inner_text()
+    assert "量子精密测量仪器与传感器联合攻关" in office.locator("#funded-table").inner_text()
     assert int(office.locator("#count-cross").inner_text()) >= 1
     office.locator("#budget-chart[data-drawn]").wait_for(timeout=20_000)
     office.locator("#partner-chart[data-drawn='3']").wait_for(timeout=20_000)
