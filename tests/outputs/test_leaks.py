@@ -73,7 +73,10 @@ def crawl(client: TestClient, app: FastAPI, world: dict[str, Any]) -> list[tuple
             # Probes that match the secret records without containing the markers (echoed query text is not a leak).
             for query in ("", "?q=芯片报告&text=芯片报告&prefix=EMB", "?q=保密报告&prefix=RES&format=csv",
                           "?q=集成电路&kind=report_text", "?q=张三&kind=report", "?q=芯片报告原文&kind=report_text",
-                          "?q=保密报告原文", "?prefix=PDF"):
+                          "?q=保密报告原文", "?prefix=PDF",
+                          # the search page's facet filters (values of restricted documents; alternatives)
+                          "?q=芯片报告&openness=delayed&openness=restricted&type=final&year=2025&province=310000",
+                          "?kind=report_text&kind=report&openness=restricted&q=集成电路"):
                 response = client.get(url + query)
                 seen.append((url + query, response.text))
     return seen
@@ -99,6 +102,14 @@ def test_markers_never_leak(who: str, client: TestClient, app: FastAPI, world) -
     facets = client.get("/api/v1/search", params={"q": "芯片", "kind": "report"}).json()
     assert facets["total"] == sum(n for _, n in facets["facets"].get("openness", []))
     assert ("delayed", 1) not in [tuple(x) for x in facets["facets"].get("openness", [])]
+    # the search page's facet links and their counts (an active facet is counted without its own filter)
+    for probe in ({"q": "芯片", "openness": "public"}, {"q": "报告", "type": "final", "year": "2025"},
+                  {"openness": "restricted"}, {"openness": "delayed", "kind": "report_text"}):
+        html = client.get("/search", params=probe).text
+        links = re.findall(r'<a class="tag[^"]*" href="([^"]+)" data-value="([^"]+)"', html)
+        assert all(value not in ("delayed", "restricted") for _, value in links), (probe, links)
+        if probe.get("openness") in ("delayed", "restricted"):
+            assert ">0 条结果<" in html.replace('<p class="muted" id="search-total">', ">"), probe
 
 
 def test_full_text_needs_a_sign_in(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
@@ -117,6 +128,11 @@ def test_insiders_see_everything(client: TestClient, world) -> None:  # type: ig
     assert FILE_RESTRICT.encode() in client.get(f"/api/v1/outputs/reports/{world['restricted'].id}/file").content
     assert client.get("/api/v1/search", params={"q": FILE_EMBARGO}).json()["total"] == 1  # the uploaded text
     assert client.get("/api/v1/search", params={"q": RESTRICT}).json()["total"] == 2  # record and full text
+    # the control for the facet checks above: an insider is offered the restricted value as a filter
+    html = client.get("/search", params={"q": "保密报告"}).text
+    assert 'data-value="restricted"' in html
+    narrowed = client.get("/search", params={"q": "报告", "openness": "restricted", "kind": "report"}).text
+    assert RESTRICT in narrowed and PUBLIC_MARK not in narrowed and 'data-facet="openness"' in narrowed
 
 
 def test_after_the_embargo_date_it_appears(client: TestClient, session: Session, world) -> None:  # type: ignore[no-untyped-def]

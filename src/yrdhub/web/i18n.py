@@ -182,6 +182,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prog.done.change": ("变更申请已提交", "Change requested"),
     "prog.done.change_decided": ("变更申请已处理", "Change request decided"),
     "prog.done.edited": ("草稿已修改", "Draft updated"),
+    "search.filters": ("已选条件", "Filters"),
+    "search.remove_filter": ("移除此条件", "Remove this filter"),
+    "search.clear_filters": ("清除全部条件", "Clear all filters"),
+    "search.refine": ("按分面筛选", "Refine"),
+    "search.add_filter": ("加入筛选", "Add filter"),
     "prog.edit_draft": ("修改草稿", "Edit the draft"),
     "prog.edit_help": ("提交前可修改；编号和牵头单位不变。提交后请通过变更申请调整。", "Editable until it is "
                        "submitted; the code and the lead organisation stay. After submission, request a change."),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -91,16 +93,59 @@ async def report_upload(report_id: RowId, request: Request, session: SessionDep,
     return RedirectResponse(f"/outputs/reports/{report.id}?uploaded=1", status_code=303)
 
 
+FACETS = ("kind", "type", "year", "province", "funder", "status", "discipline", "openness")
+MAX_FILTER_VALUES = 20  # per facet: more alternatives than a facet ever lists
+
+
+def _filters(request: Request) -> dict[str, list[str]]:
+    """The active facet filters from the URL (?type=final&type=annual&year=2025): values of one facet are
+    alternatives, different facets must all hold. Unknown parameters are ignored; blank values dropped."""
+    out: dict[str, list[str]] = {}
+    for name in FACETS:
+        values = [v.strip()[:100] for v in request.query_params.getlist(name) if v.strip()]
+        if values:
+            out[name] = list(dict.fromkeys(values))[:MAX_FILTER_VALUES]
+    return out
+
+
+def _search_url(q: str, filters: dict[str, list[str]], cursor: str = "") -> str:
+    params: list[tuple[str, str]] = [("q", q)] if q else []
+    params += [(name, v) for name in FACETS for v in filters.get(name, ())]
+    if cursor:
+        params.append(("cursor", cursor))
+    return "/search?" + urlencode(params) if params else "/search"
+
+
+def _toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
+    """The filters with `value` of facet `name` added (or removed when it is active)."""
+    values = filters.get(name, [])
+    changed = [v for v in values if v != value] if value in values else [*values, value]
+    return {**{k: v for k, v in filters.items() if k != name}, **({name: changed} if changed else {})}
+
+
+def _run_search(session: SessionDep, actor: ActorDep, q: str, filters: dict[str, list[str]],
+                cursor: str) -> search.SearchResult:
+    """The page of hits under every active filter, and the facet counts. A facet with an active filter is counted
+    under the other facets' filters only (so its other values stay offered as alternatives). Every count comes
+    from `yrdhub.search`, which counts only what the reader may see."""
+    tokens = search.reader_tokens(actor)
+    query = search.SearchQuery(text=q[:200], filters=filters, facets=FACETS, cursor=cursor or None)
+    result = search.search(session, query, tokens)
+    for name in filters:
+        others = {k: v for k, v in filters.items() if k != name}
+        alternatives = search.search(session, replace(query, filters=others, facets=(name,), limit=1, cursor=None),
+                                     tokens)
+        result.facets[name] = alternatives.facets.get(name, [])
+    return result
+
+
 @router.get("/search")
-def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str = "", kind: str = "",
-                cursor: str = "") -> Response:
+def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str = "", cursor: str = "") -> Response:
+    filters = _filters(request)
     result = None
-    if q.strip() or kind:
+    if q.strip() or filters:
         try:
-            result = search.search(session, search.SearchQuery(
-                text=q[:200], kinds=[kind] if kind else (),
-                facets=("kind", "type", "year", "province", "funder", "status", "discipline", "openness"),
-                cursor=cursor or None), search.reader_tokens(actor))
+            result = _run_search(session, actor, q, filters, cursor)
         except ValueError:
             result = None
     zh = request.state.lang != "en"
@@ -123,4 +168,21 @@ def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str =
         "openness": {"public": "公开" if zh else "Public", "delayed": "延期公开" if zh else "Delayed",
                      "restricted": "限制" if zh else "Restricted"},
     }
-    return render(request, "outputs/search.html", q=q, kind=kind, result=result, links=LINKS, labels=labels)
+
+    def label(name: str, value: str) -> str:
+        return str(labels.get(name, {}).get(value, value))
+
+    facets = [] if result is None else [
+        (name, labels["facet"].get(name, name), [
+            {"value": v, "label": label(name, v), "count": n, "active": v in filters.get(name, ()),
+             "href": _search_url(q, _toggled(filters, name, v))} for v, n in values])
+        for name, values in result.facets.items() if values]
+    chips = [{"name": name, "facet": labels["facet"].get(name, name), "value": v, "label": label(name, v),
+              "href": _search_url(q, _toggled(filters, name, v))} for name in FACETS for v in filters.get(name, ())]
+    kinds = filters.get("kind", [])
+    return render(request, "outputs/search.html", q=q, kind=kinds[0] if len(kinds) == 1 else "", result=result,
+                  links=LINKS, labels=labels, facets=facets, chips=chips,
+                  hidden=[(name, v) for name in FACETS if name != "kind" or len(kinds) > 1
+                          for v in filters.get(name, ())],
+                  clear_href=_search_url(q, {}),
+                  next_href=_search_url(q, filters, result.next_cursor) if result and result.next_cursor else "")
