@@ -13,6 +13,7 @@ Ranking, totals, facets, paging and snippets are shared code in `query.py` and `
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -181,6 +182,9 @@ class SQLiteBackend:
             ).bindparams(bindparam("ids", expanding=True)), {"ids": ids})
 
 
+WALK_COST = 3  # checking a row's out-of-line tsvector against reading a heap row for its id (measured ~7 vs ~2.5 µs)
+
+
 class PostgreSQLBackend:
     """tsvector('simple') + GIN over title (A), body (B), meta tokens (C) and search-mode sub-words (D)."""
 
@@ -192,6 +196,7 @@ class PostgreSQLBackend:
         # PostgreSQL's main cost) is reused for the first ranking window instead of being run again.
         self._reached: dict[int | None, tuple[list[int], int]] = {}  # upper → (ids, limit asked)
         self._hidden: list[tuple[int, int, set[int]]] = []  # (low, high, hidden ids in that range)
+        self._sizes: tuple[int, float] | None = None  # (documents, estimated matches) for _walk_pays
 
     @staticmethod
     def _inline(value: str) -> BindParameter[str]:
@@ -236,11 +241,32 @@ class PostgreSQLBackend:
         doc = _doc()
         where = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate
                                                           + scope.access.timed]))
+        # Walking the primary key backwards pays off only for dense matches; otherwise read the matches through
+        # GIN and sort them (`id + 0` cannot use the key's order, so the planner cannot pick the walk).
+        newest = doc.c.id if self._walk_pays(session, where, limit) else doc.c.id + 0
         if upper is not None:
             where.append(doc.c.id <= upper)
-        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)))
+        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(newest.desc()).limit(limit)))
         self._reached[upper] = (ids, limit)
         return ids
+
+    def _walk_pays(self, session: Session, where: list[Any], limit: int) -> bool:
+        """Whether the `limit` newest matches are cheaper to find by walking the primary key backwards (checking
+        each row's tsvector, which lies out of line) than by reading every match through GIN and sorting. The
+        walk reads about limit × N / M rows for M matches among N documents, GIN about M rows at a third of the
+        cost each (heap only): the walk pays when M > √(WALK_COST × limit × N). PostgreSQL's own choice gets this
+        wrong (it prices the tsvector check as cheap) and walked 200,000 rows for a word in 4 % of a million
+        documents: 1.4 s instead of ~0.1 s."""
+        if self._sizes is None:
+            documents = session.scalar(sql_text(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'search_document'::regclass")) or 0
+            plan = session.scalar(sql_text("EXPLAIN (FORMAT JSON) " + str(
+                select(_doc().c.id).where(*where).compile(dialect=session.get_bind().dialect,
+                                                         compile_kwargs={"literal_binds": True}))))
+            matches = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+            self._sizes = (int(documents), float(matches))
+        documents, matches = self._sizes
+        return matches * matches > WALK_COST * limit * documents
 
     def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         if not ids or not scope.access.timed:
@@ -252,18 +278,26 @@ class PostgreSQLBackend:
         self._hidden.append((ids[-1], ids[0], hidden))
         return hidden
 
-    def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
-        doc, grant = _doc(), _grant()
+    def _timed_only(self, scope: Scope) -> list[Any]:
+        """Conditions: a match the reader reaches only through grants with a visible_from."""
         only = self._all([*scope.groups, scope.access.timed]) + " & !(" + " | ".join(scope.access.immediate) + ")"
-        where = [*self._conditions(scope.parsed, only), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
+        return self._conditions(scope.parsed, only)
+
+    @staticmethod
+    def _in_force(session: Session, scope: Scope, ids: Collection[int]) -> set[int]:
+        grant = _grant()
+        return set(session.scalars(
+            select(grant.c.doc_id).distinct()
+            .where(grant.c.doc_id.in_(sorted(ids)), grant.c.token.in_(scope.tokens),
+                   or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
+
+    def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        doc = _doc()
+        where = [*self._timed_only(scope), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
         timed = set(session.scalars(select(doc.c.id).where(*where))) & set(ids)
         if not timed:
             return set()
-        in_force = set(session.scalars(
-            select(grant.c.doc_id).distinct()
-            .where(grant.c.doc_id.in_(sorted(timed)), grant.c.token.in_(scope.tokens),
-                   or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
-        return timed - in_force
+        return timed - self._in_force(session, scope, timed)
 
     def _visible(self, session: Session, scope: Scope, limit: int) -> list[int]:
         """The `limit` newest visible matches: matches are read in slices until enough are visible (documents
@@ -281,7 +315,24 @@ class PostgreSQLBackend:
         return visible
 
     def count(self, session: Session, scope: Scope, limit: int) -> int:
-        return len(self._visible(session, scope, limit))
+        """Visible matches, counted up to `limit` in no particular order, so that the bitmap heap scan stops
+        after `limit` rows instead of reading every match to sort them. Matches the reader reaches only through
+        timed grants (embargoes) are then read newest first and checked."""
+        doc = _doc()
+        immediate = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate]))
+        counted = select(doc.c.id).where(*immediate).limit(limit).subquery()
+        total = session.scalar(select(func.count()).select_from(counted)) or 0
+        upper = None
+        while total < limit and scope.access.timed:
+            wanted = limit - total
+            where = self._timed_only(scope) + ([doc.c.id <= upper] if upper is not None else [])
+            ids = list(session.scalars(select(doc.c.id).where(*where).order_by((doc.c.id + 0).desc())
+                                       .limit(wanted)))  # few: read through GIN, never by walking the key
+            total += len(self._in_force(session, scope, ids)) if ids else 0
+            if len(ids) < wanted:
+                break
+            upper = ids[-1] - 1
+        return total
 
     def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
         ids = self._visible(session, scope, limit)
