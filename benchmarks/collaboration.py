@@ -189,15 +189,28 @@ def generate(n: int, out: Path) -> list[Path]:
 
 
 # -- the timed steps (each in its own process) -------------------------------------------------------------
-def step_ingest(work: Path) -> dict[str, float]:
+INGEST_WORKERS = 2  # files read at a time (--ingest-workers)
+
+
+def step_ingest(work: Path) -> dict[str, Any]:
     from yrdhub.analytics.ingest import ingest
     from yrdhub.analytics.workspace import Workspace
 
     files = sorted((work / "input").iterdir())
     started = time.perf_counter()
-    report = ingest(files, Workspace.open(work / "ws"), batch_size=100_000)
+    report = ingest(files, Workspace.open(work / "ws"), batch_size=100_000, workers=INGEST_WORKERS)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "records": report.records, "records_per_s": report.records / seconds}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the worker processes
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "seconds": seconds,
+        "records": report.records,
+        "records_per_s": report.records / seconds,
+        "files": len(files),
+        "input_mib": round(sum(f.stat().st_size for f in files) / 2**20),
+        "workers": INGEST_WORKERS,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime + own.ru_utime + own.ru_stime, 1),
+    }
 
 
 REPEAT = 1  # timed runs per matrix step (--repeat); the median is reported, every run is printed
@@ -260,14 +273,15 @@ wm AS (
   FROM read_parquet('{parties}') p JOIN bits b ON p.city_code = b.region LEFT JOIN lw l USING (rid)
   WHERE p.is_yrd AND p.city_code IS NOT NULL
   GROUP BY 1),
-sets AS (SELECT kind, mask, count(*) AS n FROM wm
-         WHERE kind IN ('paper', 'patent') AND mask & (mask - 1) <> 0 GROUP BY ALL),
+counted AS (SELECT kind, mask, mf, mt, count(*) AS n FROM wm
+            WHERE (kind IN ('paper', 'patent') AND mask & (mask - 1) <> 0)
+               OR (kind IN ('transfer', 'contract') AND mf <> 0 AND mt <> 0) GROUP BY ALL),
+sets AS (SELECT kind, mask, sum(n) AS n FROM counted WHERE kind IN ('paper', 'patent') GROUP BY ALL),
 members AS (SELECT mask, region, bit_count(mask)::INTEGER AS k
             FROM (SELECT DISTINCT mask FROM sets) JOIN bits ON mask & bit <> 0),
 pairs AS (SELECT a.mask, a.region AS region_a, b.region AS region_b, 2.0 / (a.k * (a.k - 1)) AS share
           FROM members a JOIN members b ON a.mask = b.mask AND a.region < b.region),
-dsets AS (SELECT kind, mf, mt, count(*) AS n FROM wm
-          WHERE kind IN ('transfer', 'contract') AND mf <> 0 AND mt <> 0 GROUP BY ALL),
+dsets AS (SELECT kind, mf, mt, sum(n) AS n FROM counted WHERE kind IN ('transfer', 'contract') GROUP BY ALL),
 flows AS (SELECT mf, mt, s.region AS region_a, d.region AS region_b,
                  1.0 / count(*) OVER (PARTITION BY mf, mt) AS share
           FROM (SELECT DISTINCT mf, mt FROM dsets) m JOIN bits s ON mf & s.bit <> 0
@@ -465,6 +479,7 @@ def run_step(name: str, work: Path, repeat: int = 1) -> dict[str, Any]:
     """Run one step in a fresh interpreter. Its peak memory: the step's own ru_maxrss, and the resident
     memory of its whole process tree (Spark: driver + JVM) sampled every 0.2 s; the larger is reported."""
     cmd = [sys.executable, str(HERE), "--step", name, "--workdir", str(work), "--repeat", str(repeat)]
+    cmd += ["--ingest-workers", str(INGEST_WORKERS)]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
         sampled = 0.0
@@ -536,10 +551,11 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=1, help="timed runs of each matrix step in its process (median reported)"
     )
+    ap.add_argument("--ingest-workers", type=int, default=2, help="files ingested at a time (worker processes)")
     args = ap.parse_args()
+    global REPEAT, INGEST_WORKERS
+    REPEAT, INGEST_WORKERS = args.repeat, args.ingest_workers
     if args.step:
-        global REPEAT
-        REPEAT = args.repeat
         result = STEPS[args.step](args.workdir)
         result["peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         print(json.dumps(result))
@@ -571,7 +587,11 @@ def main() -> None:
     if len(set(fulls.values())) > 1:
         print(f"WARNING: the engines disagree on the matrix total: {fulls}")
     if "ingest" in results:
-        print(f"ingest_records_per_s={results['ingest']['records_per_s']:.0f}")
+        r = results["ingest"]
+        print(
+            f"ingest (from the generated files in {work / 'input'}: {r['files']} files, {r['input_mib']} MiB, "
+            f"{r['records']:,} records, {r['workers']} workers): ingest_records_per_s={r['records_per_s']:.0f}"
+        )
     peak = max(results.get(k, {}).get("peak_mib", 0.0) for k in ("ingest", "duckdb"))
 
     def s(name: str) -> str:

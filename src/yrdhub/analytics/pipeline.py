@@ -82,10 +82,13 @@ def shared_keys(works: ir.Table, col: str) -> ir.Table:
     held more than once (an integer aggregate over every record), then the exact values among those few
     records. For the title key, `s_ok` tells whether labels may spread over the value: not where the
     records carry different DOIs (same title and year, other papers)."""
-    t = works.filter(works[col].notnull())
-    t = t.select(col, *(["doi"] if col == "title_key" else []), h=t[col].hash())
-    repeated = t.group_by("h").agg(n=t.count())
+    present = works.filter(works[col].notnull())
+    # two different projections, not one table read twice: an engine would materialise a shared one
+    # (DuckDB keeps a CTE used twice: every value and its hash, per identifier)
+    hashes = present.select(h=present[col].hash())
+    repeated = hashes.group_by("h").agg(n=hashes.count())
     repeated = repeated.filter(repeated.n > 1).select(rh="h")
+    t = present.select(col, *(["doi"] if col == "title_key" else []), h=present[col].hash())
     t = t.semi_join(repeated, t.h == repeated.rh)
     if col == "title_key":
         g = t.group_by(col).agg(n=t.count(), hi=t.doi.max(), lo=t.doi.min())
@@ -385,9 +388,15 @@ def mask_matrix(
     `bits` is the level's `region_bits` (`Inputs.bits`)."""
     wm = _period(wm, start, end)
     keys = ["kind", *(["year"] if by_year else [])]
-    # papers and co-filed patents with at least two regions (a mask that is not a power of two)
-    und = wm.filter(wm.kind.isin(UNDIRECTED_KINDS) & ((wm.mask & (wm.mask - 1)) != 0))
-    sets = und.group_by([*keys, "mask"]).agg(n=und.count())
+    # one pass over the works (an engine would otherwise keep them all for the second): papers and
+    # co-filed patents with at least two regions (a mask that is not a power of two), transfers and
+    # contracts with both sides in the YRD, counted per set
+    multi = wm.kind.isin(UNDIRECTED_KINDS) & ((wm.mask & (wm.mask - 1)) != 0)
+    flowing = wm.kind.isin(DIRECTED_KINDS) & (wm.mask_from != 0) & (wm.mask_to != 0)
+    counted = wm.filter(multi | flowing)
+    counted = counted.group_by([*keys, "mask", "mask_from", "mask_to"]).agg(n=counted.count())
+    und = counted.filter(counted.kind.isin(UNDIRECTED_KINDS))
+    sets = und.group_by([*keys, "mask"]).agg(n=und.n.sum())
     masks = sets.select("mask").distinct()
     members = _set_bits(masks, "mask", bits, "region")
     k = members.group_by("mask").agg(k=members.count())
@@ -397,8 +406,8 @@ def mask_matrix(
     und_cells = sets.join(pairs, "mask").select(
         *keys, "region_a", "region_b", directed=ibis.literal(False), n=sets.n, frac=sets.n * pairs.share
     )
-    d = wm.filter(wm.kind.isin(DIRECTED_KINDS) & (wm.mask_from != 0) & (wm.mask_to != 0))
-    dsets = d.group_by([*keys, "mask_from", "mask_to"]).agg(n=d.count())
+    d = counted.filter(counted.kind.isin(DIRECTED_KINDS))
+    dsets = d.group_by([*keys, "mask_from", "mask_to"]).agg(n=d.n.sum())
     dmasks = dsets.select("mask_from", "mask_to").distinct()
     src = _set_bits(dmasks, "mask_from", bits, "region_a")
     dst = _set_bits(dmasks, "mask_to", bits, "region_b").view()
