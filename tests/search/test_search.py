@@ -275,5 +275,6 @@ def test_score_depends_only_on_the_document(session: Session) -> None:
 
 @pytest.mark.parametrize("text", ['"100%的方法"', "100%", '"it\'s"', '"a:b 测试"', '"b 测试"', "'a:b'"])
 def test_quotes_colons_and_percent_signs_in_phrases_are_text(session: Session, text: str) -> None:
-    index_many(session, [doc("odd", "效率提升100%的方法", "it's a:b 测试 报告"), doc("other", "效率提升的方法", "测试")])
+    index_many(session, [doc("odd", "效率提升100%的方法", "it's a:b 测试 报告"),
+                         doc("other", "效率提升的方法", "测试")])
     assert refs(session, text) == ["odd"]
