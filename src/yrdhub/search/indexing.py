@@ -10,7 +10,7 @@ from datetime import datetime
 from itertools import chain, islice
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -102,9 +102,13 @@ def _insert_sqlite(session: Session, rows: list[tuple[Any, ...]]) -> dict[tuple[
         by_kind.setdefault(row[0], []).append(row[1])
     for kind, refs in by_kind.items():  # re-indexing replaces: the delete trigger also clears search_fts
         session.execute(delete(DOC).where(DOC.c.kind == kind, DOC.c.ref.in_(refs)))
-    _executemany(session, DOC, _DOC_COLUMNS, rows)  # already in their stored form (_prepare)
-    ids = _ids(session, by_kind)
-    backend_for(session).after_insert(session, sorted(ids.values()))
+    # Ids are given here rather than read back: the transaction began with BEGIN IMMEDIATE (yrdhub.db), so it
+    # holds SQLite's write lock and no other writer can take them.
+    first = (session.scalar(select(func.max(DOC.c.id))) or 0) + 1
+    _executemany(session, DOC, ["id", *_DOC_COLUMNS],  # rows already in their stored form (_prepare)
+                 [(first + offset, *row) for offset, row in enumerate(rows)])
+    ids = {(row[0], row[1]): first + offset for offset, row in enumerate(rows)}
+    backend_for(session).after_insert(session, list(range(first, first + len(rows))))
     return ids
 
 
@@ -143,15 +147,15 @@ def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int
         return 0
     second = next(batches, None)
     if second is None:
-        return _store(session, _prepare(first, dialect), postgres)
-    count = 0
+        return _store(session, _prepare(first, dialect), postgres, {})
+    count, codes = 0, dict[str, int]()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare") as pool:
         pending = pool.submit(_prepare, first, dialect)
         for batch in chain([second], batches):
             following = pool.submit(_prepare, batch, dialect)
-            count += _store(session, pending.result(), postgres)
+            count += _store(session, pending.result(), postgres, codes)
             pending = following
-        count += _store(session, pending.result(), postgres)
+        count += _store(session, pending.result(), postgres, codes)
     return count
 
 
@@ -174,16 +178,6 @@ def remove(session: Session, kind: str, ref: str) -> bool:
     """Drop a document from the index (its grants and facets go with it). True when it was there."""
     result = session.execute(delete(DOC).where(DOC.c.kind == kind, DOC.c.ref == ref))
     return bool(getattr(result, "rowcount", 0))
-
-
-def _ids(session: Session, by_kind: dict[str, list[str]]) -> dict[tuple[str, str], int]:
-    """The ids just given to the batch's documents (a plain executemany insert is the fast path on SQLite;
-    RETURNING in parameter order would insert row by row there)."""
-    ids: dict[tuple[str, str], int] = {}
-    for kind, refs in by_kind.items():
-        rows = session.execute(select(DOC.c.id, DOC.c.ref).where(DOC.c.kind == kind, DOC.c.ref.in_(refs)))
-        ids.update({(kind, ref): doc_id for doc_id, ref in rows})
-    return ids
 
 
 @dataclass(frozen=True)
@@ -216,12 +210,15 @@ def _prepare(batch: list[SearchDocument], dialect: Dialect) -> _Prepared:
     return _Prepared(docs, grants, rows, terms)
 
 
-def _store(session: Session, batch: _Prepared, postgres: bool) -> int:
+def _store(session: Session, batch: _Prepared, postgres: bool, codes: dict[str, int]) -> int:
+    """Write a prepared batch; `codes` caches term codes across the batches of one call."""
     ids = _insert_postgresql(session, batch.rows) if postgres else _insert_sqlite(session, batch.rows)
     doc_ids = [ids[(doc.kind, doc.ref)] for doc in batch.docs]
     grants = [(doc_id, g.token, g.visible_from)
               for doc_id, doc_grants in zip(doc_ids, batch.grants, strict=True) for g in doc_grants]
-    codes = term_ids(session, {term for doc_terms in batch.terms for term in doc_terms}, create=True)
+    unknown = {term for doc_terms in batch.terms for term in doc_terms if term not in codes}
+    if unknown:
+        codes.update(term_ids(session, unknown, create=True))
     keys = [(doc_id, " " + " ".join(str(codes[term]) for term in doc_terms) + " ")
             for doc_id, doc_terms in zip(doc_ids, batch.terms, strict=True)]
     if postgres:
