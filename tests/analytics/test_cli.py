@@ -93,3 +93,14 @@ def test_ingest_into_a_workspace_without_integer_ids(tmp_path: Path, corpus: lis
     assert result.exit_code == 1
     assert "ingest the files into a new workspace" in " ".join(result.output.split())
     assert not any(ws.table_dir("works").iterdir())
+
+
+def test_ingest_with_worker_processes_reads_the_same_records(tmp_path: Path, corpus: list[Path]) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    first = runner.invoke(app, ["analytics", "ingest", "-w", str(one), *map(str, corpus)])
+    second = runner.invoke(app, ["analytics", "ingest", "-w", str(two), "--workers", "2", *map(str, corpus)])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    summary = [line for line in first.output.splitlines() if " records, " in line]
+    assert summary and summary[0].split(" records/s")[0].split(",")[0] in second.output
+    refused = runner.invoke(app, ["analytics", "ingest", "-w", str(two), "--workers", "0", str(corpus[0])])
+    assert refused.exit_code != 0

@@ -33,6 +33,9 @@ def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="export files")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="auto|" + "|".join(FORMATS))] = "auto",
     workspace: WorkspaceOpt = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1,
+        help="files read at a time in worker processes (default YRDHUB_ANALYTICS_INGEST_WORKERS, else 1)")] = None,
 ) -> None:
     """导入 Read exports into the workspace (each file once; bad records reported with file and line)."""
     if fmt != "auto" and fmt not in FORMATS:
@@ -55,7 +58,8 @@ def ingest_cmd(
             bar.update(task, completed=done, rate=f"{rate:,.0f} records/s")
 
         try:
-            report = ingest(files, ws, fmt=fmt, resolver=default_resolver(ws), batch_size=50_000, progress=advance)
+            report = ingest(files, ws, fmt=fmt, resolver=default_resolver(ws), batch_size=50_000, progress=advance,
+                            workers=workers)
         except ValueError as exc:  # e.g. a workspace from before integer record ids
             console.print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(1) from exc
