@@ -339,14 +339,9 @@ class PostgreSQLBackend:
         # common word read 80,000 rows (730 ms), and a bitmap over 4 MB (work_mem's default) turns lossy and
         # rechecks every row of its pages (310 ms) — against ~50 ms. Set for this statement only: restored after
         # it, so the caller's transaction keeps its plans (an error rolls the transaction back, which restores it).
-        settings = {"enable_seqscan": "off", "work_mem": "64MB"}
-        previous = {name: session.scalar(sql_text("SELECT current_setting(:name)"), {"name": name})
-                    for name in settings}
-        for name, value in settings.items():
-            session.execute(sql_text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+        previous = _set_local(session, {"enable_seqscan": "off", "work_mem": "64MB"})
         total = session.scalar(select(func.count()).select_from(counted)) or 0
-        for name, value in previous.items():
-            session.execute(sql_text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+        _set_local(session, previous)
         upper = None
         while total < limit and scope.access.timed:
             wanted = limit - total
@@ -380,6 +375,17 @@ class PostgreSQLBackend:
 
     def after_insert(self, session: Session, ids: list[int]) -> None:
         """Nothing to do: a BEFORE INSERT trigger fills tsv, and the GIN index follows."""
+
+
+def _set_local(session: Session, settings: dict[str, str]) -> dict[str, str]:
+    """Set PostgreSQL settings for the rest of the transaction; returns the previous values (read first)."""
+    names = list(settings)
+    params = {f"n{i}": name for i, name in enumerate(names)} | {f"v{i}": settings[name] for i, name in enumerate(names)}
+    previous = session.execute(sql_text("SELECT " + ", ".join(f"current_setting(:n{i})" for i in range(len(names)))),
+                               params).one()
+    session.execute(sql_text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))),
+                    params)
+    return dict(zip(names, previous, strict=True))
 
 
 def backend_for(session: Session) -> Backend:
