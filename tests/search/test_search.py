@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -11,6 +15,7 @@ from yrdhub.search import (
     SearchQuery,
     index,
     index_many,
+    indexing,
     optimize,
     remove,
     search,
@@ -200,10 +205,36 @@ def test_suggest_checks_prefixes_longer_than_the_key_against_the_title(session: 
 
 def test_several_batches_give_the_same_index_as_one(session: Session) -> None:
     docs = [doc(str(i), f"第{i}号钙钛矿电池报告", "稳定性研究", year=2020 + i % 3) for i in range(23)]
-    assert index_many(session, docs, batch_size=5) == 23  # prepared in a worker thread while batches are written
+    assert index_many(session, docs, batch_size=5) == 23  # prepared in a worker process while batches are written
     result = search(session, SearchQuery(text="钙钛矿", limit=50, facets=("year",)), EVERYONE)
     assert sorted(hit.ref for hit in result.hits) == sorted(str(i) for i in range(23))
     assert dict(result.facets["year"]) == {"2020": 8, "2021": 8, "2022": 7}
+
+
+def test_two_batches_are_prepared_in_a_thread_and_more_in_the_worker_process(session: Session) -> None:
+    two = [doc(f"t{i}", "风电叶片报告") for i in range(4)]
+    assert index_many(session, two, batch_size=2) == 4
+    many = [doc(f"m{i}", "风电叶片报告", "海上风电") for i in range(9)]
+    assert index_many(session, many, batch_size=2) == 9
+    assert len(refs(session, "风电叶片")) == 13
+    if (os.cpu_count() or 1) > 1:
+        assert indexing._PROCESS is not None
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the worker process is only used with two cores or more")
+def test_a_dead_worker_process_fails_the_call_and_the_next_call_starts_a_new_one(session: Session) -> None:
+    docs = [doc(f"w{i}", "储能电站报告") for i in range(8)]
+    assert index_many(session, docs, batch_size=2) == 8
+    worker = indexing._PROCESS
+    assert worker is not None
+    for pid in list(worker._processes):
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):
+        index_many(session, [doc(f"x{i}", "储能电站报告") for i in range(8)], batch_size=2)
+    session.rollback()
+    assert index_many(session, [doc(f"y{i}", "储能电站报告") for i in range(8)], batch_size=2) == 8
+    assert indexing._PROCESS is not worker
+    assert sorted(refs(session, "储能电站")) == sorted(f"y{i}" for i in range(8))
 
 
 def test_a_bad_document_in_a_later_batch_is_refused(session: Session) -> None:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import multiprocessing
+import os
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from itertools import chain, islice
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
@@ -28,6 +35,9 @@ GRANT = cast(Table, SearchGrant.__table__)
 KEY = cast(Table, SearchKey.__table__)
 TERM = cast(Table, SearchTerm.__table__)
 BATCH = 1000
+# From this many batches on, segmentation runs in a worker process: rjieba holds the GIL, so a thread only overlaps
+# it with SQLite's own C code, while a process takes it off this interpreter altogether (docs/search.md).
+PROCESS_MIN_BATCHES = 3
 
 
 def normalise_facets(facets: Mapping[str, FacetValue]) -> dict[str, list[str]]:
@@ -60,8 +70,9 @@ _DOC_COLUMNS = ["kind", "ref", "title", "title_key", "body", "title_tokens", "bo
                 "meta_tokens", "facets", "indexed_at"]
 
 
-def _row(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessGrant],
-         indexed_at: datetime, postgres: bool) -> tuple[Any, ...]:
+def _computed(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessGrant],
+              postgres: bool) -> tuple[Any, ...]:
+    """The columns segmentation and normalisation give: title_tokens … facets (see `_DOC_COLUMNS`)."""
     tokens = index_text(doc.title, doc.body)
     # PostgreSQL filters inside its GIN index with these tokens; SQLite reads search_key instead, so its
     # full-text index does not carry them (less indexing work; FTS5 receives exactly this column).
@@ -70,8 +81,9 @@ def _row(doc: SearchDocument, facets: dict[str, list[str]], grants: list[AccessG
         meta_tokens = " ".join([meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
                                                      facets),
                                 *meta.pairs("t", words(tokens.title)), *meta.pairs("b", words(tokens.body))])
-    return (doc.kind, doc.ref, doc.title, doc.title[:TITLE_KEY_LENGTH], doc.body, tokens.title, tokens.body,
-            tokens.extra, meta_tokens, facets, indexed_at)
+    # SQLite's raw executemany takes values in their stored form (JSON text); PostgreSQL's insert encodes the dict
+    stored = facets if postgres else json.dumps(facets, ensure_ascii=False)
+    return tokens.title, tokens.body, tokens.extra, meta_tokens, stored
 
 
 def _executemany(session: Session, target: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -136,27 +148,71 @@ def _batches(docs: Iterable[SearchDocument], size: int) -> Iterator[list[SearchD
 def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int = BATCH) -> int:
     """Index (or re-index) documents; the last of several with the same (kind, ref) wins. Returns the count.
 
-    With more than one batch, the next batch is segmented in a worker thread while this one is written: the
-    database driver releases the GIL while SQLite (or the PostgreSQL round trip) works, so the two overlap.
+    With more than one batch, the next batch is segmented while this one is written: in a worker thread for a
+    few batches, in a worker process from PROCESS_MIN_BATCHES on when the machine has a second core (see
+    `_segmenter`). A bad document raises ValueError before its batch is written; the caller's transaction then
+    holds the earlier batches, and rolling it back leaves the index as it was.
     """
-    dialect = session.get_bind().dialect
-    postgres = dialect.name == "postgresql"
+    dialect = session.get_bind().dialect.name
+    postgres = dialect == "postgresql"
     batches = _batches(docs, batch_size)
-    first = next(batches, None)
-    if first is None:
+    ahead = list(islice(batches, PROCESS_MIN_BATCHES))
+    if not ahead:
         return 0
-    second = next(batches, None)
-    if second is None:
-        return _store(session, _prepare(first, dialect), postgres, {})
+    if len(ahead) == 1:
+        return _store(session, ahead[0], _prepare(ahead[0], dialect), postgres, {})
     count, codes = 0, dict[str, int]()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare") as pool:
-        pending = pool.submit(_prepare, first, dialect)
-        for batch in chain([second], batches):
-            following = pool.submit(_prepare, batch, dialect)
-            count += _store(session, pending.result(), postgres, codes)
-            pending = following
-        count += _store(session, pending.result(), postgres, codes)
+    try:
+        with _segmenter(len(ahead) >= PROCESS_MIN_BATCHES) as pool:
+            pending = ahead[0], pool.submit(_prepare, ahead[0], dialect)
+            for batch in chain(ahead[1:], batches):
+                following = batch, pool.submit(_prepare, batch, dialect)
+                count += _store(session, pending[0], pending[1].result(), postgres, codes)
+                pending = following
+            count += _store(session, pending[0], pending[1].result(), postgres, codes)
+    except BrokenProcessPool:  # the worker died (killed, out of memory): the next call starts a new one
+        _drop_process()
+        raise
     return count
+
+
+class _Borrowed:
+    """The shared worker process as a context manager that does not shut it down on exit."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+
+    def __enter__(self) -> Executor:
+        return self.pool
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_PROCESS: ProcessPoolExecutor | None = None
+_PROCESS_LOCK = threading.Lock()
+
+
+def _segmenter(large: bool) -> ThreadPoolExecutor | _Borrowed:
+    """Where batches are prepared: one worker process, started once (spawned: no copy of this process's
+    connections and threads) and kept for the next bulk call, for large inputs on a machine with two cores or
+    more; else a worker thread."""
+    global _PROCESS
+    if not large or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon:  # daemons: no children
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare")
+    with _PROCESS_LOCK:
+        if _PROCESS is None:
+            _PROCESS = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_PROCESS.shutdown, cancel_futures=True)
+        return _Borrowed(_PROCESS)
+
+
+def _drop_process() -> None:
+    global _PROCESS
+    with _PROCESS_LOCK:
+        if _PROCESS is not None:
+            _PROCESS.shutdown(wait=False, cancel_futures=True)
+            _PROCESS = None
 
 
 def index(session: Session, doc: SearchDocument) -> None:
@@ -182,40 +238,56 @@ def remove(session: Session, kind: str, ref: str) -> bool:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A batch ready to store: everything computed without the session (segmentation is most of it)."""
+    """What a batch needs besides its documents to be stored: everything computed without the session
+    (segmentation is most of it). Only computed values, so that little crosses back from a worker process."""
 
-    docs: list[SearchDocument]
-    grants: list[list[AccessGrant]]
-    rows: list[tuple[Any, ...]]
+    index: list[int]  # the batch's documents to store, by position: the last of each (kind, ref)
+    computed: list[tuple[Any, ...]]  # `_computed` of each
+    grants: list[list[tuple[str, datetime | None]]]
     terms: list[list[str]]
+    stamp: Any  # indexed_at, in its stored form on SQLite
 
 
-def _prepare(batch: list[SearchDocument], dialect: Dialect) -> _Prepared:
-    docs = list({(doc.kind, doc.ref): doc for doc in batch}.values())
+@cache
+def _sqlite_dialect() -> Dialect:
+    return sqlite.dialect()
+
+
+def _prepare(batch: list[SearchDocument], dialect: str) -> _Prepared:
+    """`dialect` is the database's name ("sqlite", "postgresql"): this may run in another process."""
+    index = list({(doc.kind, doc.ref): i for i, doc in enumerate(batch)}.values())
+    docs = [batch[i] for i in index]
     facets, grants = [], []
     for doc in docs:  # validate the whole batch before anything is computed or written
         _check(doc)
         facets.append(normalise_facets(doc.facets))
         grants.append(normalise_grants(doc.grants))
-    postgres = dialect.name == "postgresql"
-    now = utcnow()
-    rows = [_row(doc, doc_facets, doc_grants, now, postgres)
-            for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
-    if not postgres:  # SQLite's raw executemany takes values in their stored form: JSON text, a date-time string
-        process = DOC.c.indexed_at.type.dialect_impl(dialect).bind_processor(dialect)
-        stamp = process(now) if process else now
-        rows = [(*row[:9], json.dumps(row[9], ensure_ascii=False), stamp) for row in rows]
+    postgres = dialect == "postgresql"
+    now: Any = utcnow()
+    computed = [_computed(doc, doc_facets, doc_grants, postgres)
+                for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
+    if not postgres:
+        lite = _sqlite_dialect()
+        process = DOC.c.indexed_at.type.dialect_impl(lite).bind_processor(lite)
+        now = process(now) if process else now
     terms = [meta.document_terms(doc.kind, ((g.token, g.visible_from is not None) for g in doc_grants), doc_facets)
              for doc, doc_facets, doc_grants in zip(docs, facets, grants, strict=True)]
-    return _Prepared(docs, grants, rows, terms)
+    pairs = [[(g.token, g.visible_from) for g in doc_grants] for doc_grants in grants]
+    return _Prepared(index, computed, pairs, terms, now)
 
 
-def _store(session: Session, batch: _Prepared, postgres: bool, codes: dict[str, int]) -> int:
-    """Write a prepared batch; `codes` caches term codes across the batches of one call."""
-    ids = _insert_postgresql(session, batch.rows) if postgres else _insert_sqlite(session, batch.rows)
-    doc_ids = [ids[(doc.kind, doc.ref)] for doc in batch.docs]
-    grants = [(doc_id, g.token, g.visible_from)
-              for doc_id, doc_grants in zip(doc_ids, batch.grants, strict=True) for g in doc_grants]
+def _store(session: Session, docs: list[SearchDocument], batch: _Prepared, postgres: bool,
+           codes: dict[str, int]) -> int:
+    """Write a batch of `docs` with what `_prepare` computed for it; `codes` caches term codes across the
+    batches of one call."""
+    kept = [docs[i] for i in batch.index]
+    stamp = batch.stamp
+    rows = [(doc.kind, doc.ref, doc.title, doc.title[:TITLE_KEY_LENGTH], doc.body, *computed, stamp)
+            for doc, computed in zip(kept, batch.computed, strict=True)]
+    ids = _insert_postgresql(session, rows) if postgres else _insert_sqlite(session, rows)
+    doc_ids = [ids[(doc.kind, doc.ref)] for doc in kept]
+    grants = [(doc_id, token, visible_from)
+              for doc_id, doc_grants in zip(doc_ids, batch.grants, strict=True) for token, visible_from in doc_grants]
     unknown = {term for doc_terms in batch.terms for term in doc_terms if term not in codes}
     if unknown:
         codes.update(term_ids(session, unknown, create=True))
@@ -230,7 +302,7 @@ def _store(session: Session, batch: _Prepared, postgres: bool, codes: dict[str, 
         _executemany(session, GRANT, ["doc_id", "token", "visible_from"],
                      [(d, t, process(v) if process and v is not None else v) for d, t, v in grants])
         _executemany(session, KEY, ["doc_id", "codes"], keys)
-    return len(batch.docs)
+    return len(kept)
 
 
 def term_ids(session: Session, terms: Collection[str], create: bool = False) -> dict[str, int]:
