@@ -7,6 +7,7 @@ import signal
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from yrdhub.search import (
@@ -309,3 +310,20 @@ def test_quotes_colons_and_percent_signs_in_phrases_are_text(session: Session, t
     index_many(session, [doc("odd", "效率提升100%的方法", "it's a:b 测试 报告"),
                          doc("other", "效率提升的方法", "测试")])
     assert refs(session, text) == ["odd"]
+
+
+def _settings(session: Session) -> dict[str, object]:
+    if session.get_bind().dialect.name == "postgresql":
+        names = ("enable_seqscan", "work_mem")
+        return {name: session.execute(sql(f"SHOW {name}")).scalar_one() for name in names}
+    return {name: session.execute(sql(f"PRAGMA {name}")).scalar_one() for name in ("cache_size", "mmap_size")}
+
+
+def test_a_search_leaves_the_sessions_planner_settings_as_it_found_them(session: Session) -> None:
+    # PostgreSQL's count sets enable_seqscan and work_mem for its one statement (backends._set_local)
+    index_many(session, [doc(str(i), "燃料电池报告", "质子交换膜") for i in range(30)])
+    before = _settings(session)
+    result = search(session, SearchQuery(text="燃料电池", facets=("kind",)), EVERYONE)
+    assert result.total == 30
+    assert search(session, SearchQuery(text="质子交换膜"), EVERYONE).total == 30
+    assert _settings(session) == before
