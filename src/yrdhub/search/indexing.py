@@ -7,8 +7,9 @@ import json
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,6 +39,7 @@ BATCH = 1000
 # From this many batches on, segmentation runs in a worker process: rjieba holds the GIL, so a thread only overlaps
 # it with SQLite's own C code, while a process takes it off this interpreter altogether (docs/search.md).
 PROCESS_MIN_BATCHES = 3
+PROCESS_WORKERS = 2  # on two cores: preparing costs about what writing does, so the three processes share them
 
 
 def normalise_facets(facets: Mapping[str, FacetValue]) -> dict[str, list[str]]:
@@ -148,8 +150,8 @@ def _batches(docs: Iterable[SearchDocument], size: int) -> Iterator[list[SearchD
 def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int = BATCH) -> int:
     """Index (or re-index) documents; the last of several with the same (kind, ref) wins. Returns the count.
 
-    With more than one batch, the next batch is segmented while this one is written: in a worker thread for a
-    few batches, in a worker process from PROCESS_MIN_BATCHES on when the machine has a second core (see
+    With more than one batch, the next batches are segmented while this one is written: in a worker thread for
+    two batches, in worker processes from PROCESS_MIN_BATCHES on when the machine has a second core (see
     `_segmenter`). A bad document raises ValueError before its batch is written; the caller's transaction then
     holds the earlier batches, and rolling it back leaves the index as it was.
     """
@@ -163,48 +165,52 @@ def index_many(session: Session, docs: Iterable[SearchDocument], batch_size: int
         return _store(session, ahead[0], _prepare(ahead[0], dialect), postgres, {})
     count, codes = 0, dict[str, int]()
     try:
-        with _segmenter(len(ahead) >= PROCESS_MIN_BATCHES) as pool:
-            pending = ahead[0], pool.submit(_prepare, ahead[0], dialect)
-            for batch in chain(ahead[1:], batches):
-                following = batch, pool.submit(_prepare, batch, dialect)
-                count += _store(session, pending[0], pending[1].result(), postgres, codes)
-                pending = following
-            count += _store(session, pending[0], pending[1].result(), postgres, codes)
+        with _segmenter(len(ahead) >= PROCESS_MIN_BATCHES) as (pool, workers):
+            pending: deque[tuple[list[SearchDocument], Future[_Prepared]]] = deque()
+            for batch in chain(ahead, batches):
+                pending.append((batch, pool.submit(_prepare, batch, dialect)))
+                if len(pending) > workers:  # each worker busy with a batch while this one is written
+                    done, prepared = pending.popleft()
+                    count += _store(session, done, prepared.result(), postgres, codes)
+            while pending:
+                done, prepared = pending.popleft()
+                count += _store(session, done, prepared.result(), postgres, codes)
     except BrokenProcessPool:  # the worker died (killed, out of memory): the next call starts a new one
         _drop_process()
         raise
     return count
 
 
-class _Borrowed:
-    """The shared worker process as a context manager that does not shut it down on exit."""
+class _Workers:
+    """A pool and its number of workers, as a context manager; `owned` pools are shut down on exit."""
 
-    def __init__(self, pool: Executor) -> None:
-        self.pool = pool
+    def __init__(self, pool: Executor, workers: int, owned: bool) -> None:
+        self.pool, self.workers, self.owned = pool, workers, owned
 
-    def __enter__(self) -> Executor:
-        return self.pool
+    def __enter__(self) -> tuple[Executor, int]:
+        return self.pool, self.workers
 
     def __exit__(self, *exc: object) -> None:
-        return None
+        if self.owned:
+            self.pool.shutdown()
 
 
 _PROCESS: ProcessPoolExecutor | None = None
 _PROCESS_LOCK = threading.Lock()
 
 
-def _segmenter(large: bool) -> ThreadPoolExecutor | _Borrowed:
-    """Where batches are prepared: one worker process, started once (spawned: no copy of this process's
-    connections and threads) and kept for the next bulk call, for large inputs on a machine with two cores or
-    more; else a worker thread."""
+def _segmenter(large: bool) -> _Workers:
+    """Where batches are prepared: PROCESS_WORKERS worker processes, started once (spawned: no copy of this
+    process's connections and threads) and kept for the next bulk call, for large inputs on a machine with two
+    cores or more; else a worker thread (also in daemon processes, which may not have children)."""
     global _PROCESS
     if not large or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon:  # daemons: no children
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare")
+        return _Workers(ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-prepare"), 1, owned=True)
     with _PROCESS_LOCK:
         if _PROCESS is None:
-            _PROCESS = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _PROCESS = ProcessPoolExecutor(max_workers=PROCESS_WORKERS, mp_context=multiprocessing.get_context("spawn"))
             atexit.register(_PROCESS.shutdown, cancel_futures=True)
-        return _Borrowed(_PROCESS)
+        return _Workers(_PROCESS, PROCESS_WORKERS, owned=False)
 
 
 def _drop_process() -> None:
