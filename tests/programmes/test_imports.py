@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -331,3 +332,26 @@ def test_cli_imports(fresh_db: str, tmp_path: Path) -> None:
     template = tmp_path / "t.xlsx"
     assert run("programmes", "template", "projects", "-o", str(template))[0] == 0
     assert template.read_bytes()[:2] == b"PK"
+
+
+def test_a_constraint_the_checks_do_not_know_falls_back_to_row_by_row_and_names_the_line(
+        session: Session, programme_world: dict[str, Any]) -> None:
+    # A deployment's own rule, unknown to the importer's checks: project titles unique. Every row passes the
+    # checks, the bulk write is refused, the file runs again row by row and the refused row is named.
+    session.execute(text("CREATE UNIQUE INDEX ux_test_project_title ON prog_project (title)"))
+    head = "项目编号,项目名称,计划编号,牵头单位,出资方,经费\n"
+    rows = ["JS-U-1,同名项目,JS-A,导入测试南京研究院,江苏: 2026=10,10\n",
+            "JS-U-2,另一个项目,JS-A,导入测试南京研究院,江苏: 2026=10,10\n",
+            "JS-U-3,同名项目,JS-A,导入测试南京研究院,江苏: 2026=10,10\n"]
+    before = count(session, Project)
+    events = count(session, AuditEvent)
+    report = imports.import_projects(session, actor=SYSTEM, data=(head + "".join(rows)).encode(), filename="u.csv")
+    assert not report.ok
+    assert [(e.line, e.reason) for e in report.errors] == [(4, imports.reason_of(IntegrityError("", {}, Exception())))]
+    assert count(session, Project) == before  # atomic: the good rows are not written either
+    assert session.scalar(select(func.count()).select_from(Project).where(Project.code.like("JS-U-%"))) == 0
+    assert count(session, AuditEvent) == events  # nor their audit events
+    session.execute(text("DROP INDEX ux_test_project_title"))
+    fixed = head + "".join(rows).replace("JS-U-3,同名项目", "JS-U-3,第三个项目")
+    again = imports.import_projects(session, actor=SYSTEM, data=fixed.encode(), filename="u.csv")
+    assert again.ok and again.created == 3, again.errors

@@ -303,7 +303,9 @@ def run_rows(session: Session, report: ImportReport, records: list[Record], key_
         else:
             outer.commit()
     except BaseException:
-        if outer.is_active:
+        # A failed flush leaves the savepoint inactive but not closed: it must still be rolled back, or the
+        # session refuses all further work (the row-by-row fallback needs it).
+        if outer.is_active or session.in_nested_transaction():
             outer.rollback()
         raise
 
