@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from yrdhub.db import make_engine, session_factory
 from yrdhub.migrate import alembic_config, upgrade
@@ -93,5 +94,45 @@ def test_migration_20261201_0012_round_trip_on_the_test_database(database_url: s
             assert [hit.ref for hit in hits] == ["pairs-1"]
             session.execute(text("DELETE FROM search_document WHERE ref = 'pairs-1'"))
             session.commit()
+    finally:
+        command.upgrade(config, "head")
+
+
+def test_migration_20261202_0013_phrase_rows_round_trip_on_the_test_database(database_url: str, engine: Engine) -> None:
+    """On PostgreSQL, documents indexed before it get their phrase row (title and body words with positions), and
+    the trigger keeps the rows in step when documents are re-indexed or removed; on SQLite the table stays empty."""
+    factory = session_factory(engine)
+    postgres = engine.dialect.name == "postgresql"
+    config = alembic_config(database_url)
+
+    def phrase_rows(session: Session) -> list[str]:
+        return [str(w) for w in session.scalars(text(
+            "SELECT p.words FROM search_phrase p JOIN search_document d ON d.id = p.doc_id WHERE d.ref = 'phrase-1'"))]
+
+    try:
+        command.downgrade(config, "20261201_0012")
+        with factory() as session:
+            index(session, SearchDocument("report", "phrase-1", "海上风电运维机器人", "深远海风电场智能运维",
+                                          grants=["public"]))
+            session.commit()
+        command.upgrade(config, "head")
+        with factory() as session:
+            rows = phrase_rows(session)
+            if postgres:
+                assert len(rows) == 1 and "'机器人':4A" in rows[0] and "yrdmeta" not in rows[0]
+            else:
+                assert rows == []
+            assert [h.ref for h in search(session, SearchQuery(text='"海上风电运维"'), {"public"}).hits] == ["phrase-1"]
+            assert search(session, SearchQuery(text='"风电运维智能"'), {"public"}).total == 0  # not consecutive
+            index(session, SearchDocument("report", "phrase-1", "陆上光伏", "沙漠光伏电站运维", grants=["public"]))
+            session.commit()
+            assert search(session, SearchQuery(text='"海上风电运维"'), {"public"}).total == 0
+            assert [h.ref for h in search(session, SearchQuery(text='"沙漠光伏电站"'), {"public"}).hits] == ["phrase-1"]
+            if postgres:
+                assert len(phrase_rows(session)) == 1 and "'光伏'" in phrase_rows(session)[0]
+            session.execute(text("DELETE FROM search_document WHERE ref = 'phrase-1'"))
+            session.commit()
+            assert session.scalar(text("SELECT count(*) FROM search_phrase WHERE doc_id NOT IN "
+                                       "(SELECT id FROM search_document)")) == 0  # gone with its document
     finally:
         command.upgrade(config, "head")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import BindParameter, ColumnClause, ColumnElement
 
 from yrdhub.search import meta
-from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey
+from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey, SearchPhrase
 from yrdhub.search.segment import ParsedQuery
 
 Groups = list[list[str]]  # every group must be met by one of its meta tokens
@@ -96,6 +96,10 @@ def _doc() -> Table:
 
 def _grant() -> Table:
     return cast(Table, SearchGrant.__table__)
+
+
+def _phrase() -> Table:
+    return cast(Table, SearchPhrase.__table__)
 
 
 def _quote_fts5(text: str) -> str:
@@ -210,34 +214,41 @@ class PostgreSQLBackend:
         return bindparam(None, value, type_=String, literal_execute=True)
 
     def _conditions(self, parsed: ParsedQuery, meta_query: str) -> list[Any]:
+        """The GIN condition first (`_walk_pays` estimates it alone), then the position checks of phrases."""
         # Meta tokens are hex after a fixed prefix, so `meta_query` holds no user-controlled syntax.
         tsv = _doc().c.tsv
         parts: list[ColumnElement[Any]] = [func.plainto_tsquery(self._config, self._inline(term))
                                            for term in parsed.terms]
+        checks: list[ColumnElement[bool]] = []
         for words in parsed.phrases:
             if len(words) > 1:
                 # Every pair of consecutive words, all in the title or all in the body: GIN finds a two-word phrase
                 # exactly this way; a longer one is also checked by position, on these few candidates only.
                 in_fields = " | ".join("(" + " & ".join(meta.pairs(field, words)) + ")" for field in ("t", "b"))
                 parts.append(func.to_tsquery(self._config, self._inline(in_fields)))
+            else:  # one word: GIN finds it anywhere (also as a sub-word); the check keeps title and body words
+                parts.append(func.plainto_tsquery(self._config, self._inline(words[0])))
             if len(words) != 2:
-                parts.append(self._in_title_or_body(" ".join(words)))
+                checks.append(self._in_title_or_body(" ".join(words)))
         query: ColumnElement[Any] = func.to_tsquery(self._config, self._inline(meta_query))
         for part in parts:
             query = part.op("&&")(query)
-        return [tsv.op("@@", is_comparison=True)(query)]
+        return [tsv.op("@@", is_comparison=True)(query), *checks]
 
-    def _in_title_or_body(self, text: str) -> ColumnElement[Any]:
+    def _in_title_or_body(self, text: str) -> ColumnElement[bool]:
         """The phrase with every word in the title (weight A), or every word in the body (B): never across them or
-        in the search-mode sub-words (D). Weight labels keep it one tsquery, checked with one read of the vector
-        (ts_filter, used before, copied the vector twice per row: 3x slower)."""
+        in the search-mode sub-words (D). Weight labels keep it one tsquery, checked against the document's
+        narrow `search_phrase` row: a correlated scalar subquery, so that PostgreSQL runs it per candidate (an
+        EXISTS could become a hash join over every row of that table)."""
         phrase = sa_cast(func.phraseto_tsquery(self._config, self._inline(text)), Text)
 
         def weighted(weight: str) -> ColumnElement[Any]:  # 'a' <-> 'b'  →  'a':A <-> 'b':A
             return sa_cast(func.regexp_replace(phrase, self._inline(r"'(\s|$)"), self._inline(f"':{weight}\\1"),
                                                self._inline("g")), TSQUERY)
 
-        return weighted("A").op("||")(weighted("B"))
+        words = _phrase().c.words
+        row = select(words).where(_phrase().c.doc_id == _doc().c.id).scalar_subquery()
+        return cast(ColumnElement[bool], row.op("@@", is_comparison=True)(weighted("A").op("||")(weighted("B"))))
 
     @staticmethod
     def _all(groups: Groups) -> str:

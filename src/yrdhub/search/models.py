@@ -89,3 +89,15 @@ class SearchKey(Base):
     doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True,
                                         autoincrement=False)
     codes: Mapped[str] = mapped_column(Text)
+
+
+class SearchPhrase(Base):
+    """PostgreSQL (empty on SQLite, whose FTS5 checks phrases itself): a document's title (A) and body (B) words
+    with their positions, filled by a trigger from `tsv`. Phrase checks read this narrow row, kept in the table,
+    instead of the document's whole tsvector, which lies out of line in TOAST."""
+
+    __tablename__ = "search_phrase"
+
+    doc_id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True,
+                                        autoincrement=False)
+    words: Mapped[str | None] = mapped_column(TsVector())
