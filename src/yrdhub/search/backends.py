@@ -191,6 +191,7 @@ class SQLiteBackend:
                             {"ids": ids})
 
 
+DIRECT_CHECK = 1000  # up to this many ids, `hidden` checks their grants by key instead of running the text query
 WALK_COST = 3  # checking a row's out-of-line tsvector against reading a heap row for its id (measured ~7 vs ~2.5 µs)
 
 
@@ -316,6 +317,11 @@ class PostgreSQLBackend:
                    or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
 
     def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        if len(ids) <= DIRECT_CHECK:
+            # A ranking window: look its documents' grants up by key (~1 ms for 200) rather than run the text
+            # query again for the matches reached through timed grants (~10 ms at a million documents). Each
+            # of `ids` holds one of the reader's tokens, so it is visible exactly when such a grant is in force.
+            return set(ids) - self._in_force(session, scope, ids)
         doc = _doc()
         where = [*self._timed_only(scope), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
         timed = set(session.scalars(select(doc.c.id).where(*where))) & set(ids)
