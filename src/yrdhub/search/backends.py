@@ -151,7 +151,7 @@ class SQLiteBackend:
 
     def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
         statement, params = self._statement(scope, "d.id", upper)
-        return list(session.scalars(statement, params | {"limit": limit}))
+        return list(session.scalars(statement, params | {"limit": limit}).all())
 
     def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         return set()  # `reach` already checked every grant exactly
@@ -162,7 +162,7 @@ class SQLiteBackend:
 
     def keys(self, session: Session, scope: Scope, limit: int) -> list[str]:
         statement, params = self._statement(scope, "k.codes", None)
-        return list(session.scalars(statement, params | {"limit": limit}))
+        return list(session.scalars(statement, params | {"limit": limit}).all())
 
     def among(self, col: Any, ids: list[int]) -> ColumnElement[bool]:
         return cast(ColumnElement[bool], col.in_(sql_text("SELECT value FROM json_each(:ids)")
@@ -267,7 +267,7 @@ class PostgreSQLBackend:
         newest = doc.c.id if self._walk_pays(session, where, limit) else doc.c.id + 0
         if upper is not None:
             where.append(doc.c.id <= upper)
-        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(newest.desc()).limit(limit)))
+        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(newest.desc()).limit(limit)).all())
         self._reached[upper] = (ids, limit)
         return ids
 
@@ -311,10 +311,12 @@ class PostgreSQLBackend:
     @staticmethod
     def _in_force(session: Session, scope: Scope, ids: Collection[int]) -> set[int]:
         grant = _grant()
+        # Arrays, not IN lists: one parameter each, however many ids (an IN list of 200 took 2.9 ms against 0.8)
         return set(session.scalars(
             select(grant.c.doc_id).distinct()
-            .where(grant.c.doc_id.in_(sorted(ids)), grant.c.token.in_(scope.tokens),
-                   or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))))
+            .where(grant.c.doc_id == func.any(bindparam(None, sorted(ids), type_=ARRAY(Integer))),
+                   grant.c.token == func.any(bindparam(None, list(scope.tokens), type_=ARRAY(String))),
+                   or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))).all())
 
     def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         if len(ids) <= DIRECT_CHECK:
@@ -364,7 +366,7 @@ class PostgreSQLBackend:
             wanted = limit - total
             where = self._timed_only(scope) + ([doc.c.id <= upper] if upper is not None else [])
             ids = list(session.scalars(select(doc.c.id).where(*where).order_by((doc.c.id + 0).desc())
-                                       .limit(wanted)))  # few: read through GIN, never by walking the key
+                                       .limit(wanted)).all())  # few: read through GIN, never by walking the key
             total += len(self._in_force(session, scope, ids)) if ids else 0
             if len(ids) < wanted:
                 break
