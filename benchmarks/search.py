@@ -178,8 +178,8 @@ def timed_queries(url: str, corpus: Corpus, per_kind: int) -> dict[str, list[flo
 def prewarm(engine: Engine) -> None:
     """A server in steady state holds the search tables in shared_buffers (SQLite's file is in the OS page cache
     just the same after indexing): load them with pg_prewarm when shared_buffers can hold them, and say so."""
-    tables = ["search_document", "ix_search_document_tsv", "pk_search_document", "search_key", "search_grant",
-              "pk_search_grant", "search_phrase", "pk_search_phrase"]
+    tables = ["search_document", "pk_search_document", "search_match", "ix_search_match_tsv", "pk_search_match",
+              "search_key", "search_grant", "pk_search_grant", "search_phrase", "pk_search_phrase"]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         buffers = conn.exec_driver_sql("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"
                                        ).scalar_one()

@@ -79,8 +79,7 @@ def test_migration_20261201_0012_round_trip_on_the_test_database(database_url: s
         with factory() as session:
             if postgres:
                 stored = session.scalar(text("SELECT meta_tokens FROM search_document WHERE ref = 'pairs-1'"))
-                assert "yrdmetax" not in stored
-                assert search(session, SearchQuery(text='"叠层电池"'), {"public"}).total == 0  # what the pairs are for
+                assert "yrdmetax" not in stored  # (this code searches the later schema only: no search here)
             else:
                 assert session.scalar(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")) == 1024 * 1024
         command.upgrade(config, "head")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import BindParameter, ColumnClause, ColumnElement
 
 from yrdhub.search import meta
-from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey, SearchPhrase
+from yrdhub.search.models import SearchDocumentRow, SearchGrant, SearchKey, SearchMatch, SearchPhrase
 from yrdhub.search.segment import ParsedQuery
 
 Groups = list[list[str]]  # every group must be met by one of its meta tokens
@@ -100,6 +100,10 @@ def _grant() -> Table:
 
 def _phrase() -> Table:
     return cast(Table, SearchPhrase.__table__)
+
+
+def _match() -> Table:
+    return cast(Table, SearchMatch.__table__)
 
 
 def _quote_fts5(text: str) -> str:
@@ -217,7 +221,7 @@ class PostgreSQLBackend:
     def _conditions(self, parsed: ParsedQuery, meta_query: str) -> list[Any]:
         """The GIN condition first (`_walk_pays` estimates it alone), then the position checks of phrases."""
         # Meta tokens are hex after a fixed prefix, so `meta_query` holds no user-controlled syntax.
-        tsv = _doc().c.tsv
+        tsv = _match().c.tsv
         parts: list[ColumnElement[Any]] = [func.plainto_tsquery(self._config, self._inline(term))
                                            for term in parsed.terms]
         checks: list[ColumnElement[bool]] = []
@@ -248,7 +252,7 @@ class PostgreSQLBackend:
                                                self._inline("g")), TSQUERY)
 
         words = _phrase().c.words
-        row = select(words).where(_phrase().c.doc_id == _doc().c.id).scalar_subquery()
+        row = select(words).where(_phrase().c.doc_id == _match().c.id).scalar_subquery()
         return cast(ColumnElement[bool], row.op("@@", is_comparison=True)(weighted("A").op("||")(weighted("B"))))
 
     @staticmethod
@@ -259,7 +263,7 @@ class PostgreSQLBackend:
         known = self._reached.get(upper)
         if known is not None and (len(known[0]) >= limit or len(known[0]) < known[1]):
             return known[0][:limit]  # a prefix of a longer list already read (or all there is)
-        doc = _doc()
+        doc = _match()
         where = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate
                                                           + scope.access.timed]))
         # Walking the primary key backwards pays off only for dense matches; otherwise read the matches through
@@ -280,10 +284,10 @@ class PostgreSQLBackend:
         documents: 1.4 s instead of ~0.1 s."""
         if self._sizes is None:
             documents = session.scalar(sql_text(
-                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'search_document'::regclass")) or 0
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'search_match'::regclass")) or 0
             # The estimate of the GIN condition alone: PostgreSQL's default guess for the positional phrase checks
             # is far too small (a one-word phrase in half the documents was estimated rare and read in full).
-            statement = select(_doc().c.id).where(where[0]).compile(dialect=session.get_bind().dialect,
+            statement = select(_match().c.id).where(where[0]).compile(dialect=session.get_bind().dialect,
                                                                     compile_kwargs={"literal_binds": True})
             # Sent as it is (no parameters): its literals hold colons, which text() would read as parameters.
             plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}").scalar()
@@ -324,7 +328,7 @@ class PostgreSQLBackend:
             # query again for the matches reached through timed grants (~10 ms at a million documents). Each
             # of `ids` holds one of the reader's tokens, so it is visible exactly when such a grant is in force.
             return set(ids) - self._in_force(session, scope, ids)
-        doc = _doc()
+        doc = _match()
         where = [*self._timed_only(scope), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
         timed = set(session.scalars(select(doc.c.id).where(*where))) & set(ids)
         if not timed:
@@ -350,7 +354,7 @@ class PostgreSQLBackend:
         """Visible matches, counted up to `limit` in no particular order, so that the bitmap heap scan stops
         after `limit` rows instead of reading every match to sort them. Matches the reader reaches only through
         timed grants (embargoes) are then read newest first and checked."""
-        doc = _doc()
+        doc = _match()
         immediate = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate]))
         counted = select(doc.c.id).where(*immediate).limit(limit).subquery()
         # Through GIN, with a bitmap big enough to stay exact. PostgreSQL prices checking a row's tsvector as
@@ -393,7 +397,7 @@ class PostgreSQLBackend:
         return col.collate("C") < value
 
     def after_insert(self, session: Session, ids: list[int]) -> None:
-        """Nothing to do: a BEFORE INSERT trigger fills tsv, and the GIN index follows."""
+        """Nothing to do: a trigger fills search_match (and search_phrase), and the GIN index follows."""
 
 
 def _set_local(session: Session, settings: dict[str, str]) -> dict[str, str]:

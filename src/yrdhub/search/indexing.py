@@ -229,8 +229,8 @@ def optimize(session: Session) -> None:
     """Maintenance after a bulk load (or nightly): SQLite merges FTS5's segments into one; PostgreSQL moves the
     GIN pending list into the index and refreshes the planner's statistics. Queries are correct without it."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT gin_clean_pending_list('ix_search_document_tsv'::regclass)"))
-        for name in ("search_document", "search_grant", "search_key", "search_term"):
+        session.execute(text("SELECT gin_clean_pending_list('ix_search_match_tsv'::regclass)"))
+        for name in ("search_document", "search_match", "search_phrase", "search_grant", "search_key", "search_term"):
             session.execute(text(f"ANALYZE {name}"))
     else:
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))

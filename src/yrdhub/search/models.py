@@ -1,8 +1,8 @@
 """Search tables, shared by both backends.
 
 `search_document` holds the original text (for snippets), the segmented token strings the database indexes
-(title, body, search-mode sub-words, and meta tokens for kind, facets and grants), and `tsv`, which only
-PostgreSQL fills (a trigger computes it; GIN-indexed). On SQLite the FTS5 table `search_fts` (external
+(title, body, search-mode sub-words, and meta tokens for kind, facets and grants); `search_match` the vector
+that only PostgreSQL fills (a trigger computes it; GIN-indexed). On SQLite the FTS5 table `search_fts` (external
 content = this table) is created by the migration. `search_grant` keeps every grant with its visible_from;
 `search_term` / `search_key` a document's kind, grants and facet values as integer codes in one narrow row.
 """
@@ -52,13 +52,28 @@ class SearchDocumentRow(Base):
     meta_tokens: Mapped[str] = mapped_column(Text)  # kind, facet values and grant tokens (yrdhub.search.meta)
     facets: Mapped[dict[str, Any]]
     indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    tsv: Mapped[str | None] = mapped_column(TsVector())
 
     __table_args__ = (
         UniqueConstraint("kind", "ref"),
         Index("ix_search_document_title_key", "title_key"),
+    )
+
+
+class SearchMatch(Base):
+    """PostgreSQL (empty on SQLite, which has FTS5): a document's full-text vector — title (A), body (B), meta
+    tokens and word pairs (C), search-mode sub-words (D) — computed by a trigger on `search_document` and
+    GIN-indexed. A narrow row of its own, so that visiting the rows of the matches (for their ids) reads small
+    pages; the vector itself lies out of line in TOAST."""
+
+    __tablename__ = "search_match"
+
+    id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True,
+                                    autoincrement=False)
+    tsv: Mapped[str | None] = mapped_column(TsVector())
+
+    __table_args__ = (
         # A literal column: PostgreSQL only (SQLite has FTS5 instead, and autogenerate skips it there).
-        Index("ix_search_document_tsv", literal_column("tsv"), postgresql_using="gin"),
+        Index("ix_search_match_tsv", literal_column("tsv"), postgresql_using="gin"),
     )
 
 
@@ -93,8 +108,8 @@ class SearchKey(Base):
 
 class SearchPhrase(Base):
     """PostgreSQL (empty on SQLite, whose FTS5 checks phrases itself): a document's title (A) and body (B) words
-    with their positions, filled by a trigger from `tsv`. Phrase checks read this narrow row, kept in the table,
-    instead of the document's whole tsvector, which lies out of line in TOAST."""
+    with their positions, filled by a trigger with `search_match`. Phrase checks read this narrow row, kept in the
+    table, instead of the document's whole tsvector, which lies out of line in TOAST."""
 
     __tablename__ = "search_phrase"
 
