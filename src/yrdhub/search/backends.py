@@ -312,13 +312,12 @@ class PostgreSQLBackend:
         only = self._all([*scope.groups, scope.access.timed]) + " & !(" + " | ".join(scope.access.immediate) + ")"
         return self._conditions(scope.parsed, only)
 
-    @staticmethod
-    def _in_force(session: Session, scope: Scope, ids: Collection[int]) -> set[int]:
+    def _in_force(self, session: Session, scope: Scope, ids: Collection[int]) -> set[int]:
         grant = _grant()
         # Arrays, not IN lists: one parameter each, however many ids (an IN list of 200 took 2.9 ms against 0.8)
         return set(session.scalars(
             select(grant.c.doc_id).distinct()
-            .where(grant.c.doc_id == func.any(bindparam(None, sorted(ids), type_=ARRAY(Integer))),
+            .where(self.among(grant.c.doc_id, sorted(ids)),
                    grant.c.token == func.any(bindparam(None, list(scope.tokens), type_=ARRAY(String))),
                    or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))).all())
 
