@@ -135,3 +135,40 @@ def test_migration_20261202_0013_phrase_rows_round_trip_on_the_test_database(dat
                                        "(SELECT id FROM search_document)")) == 0  # gone with its document
     finally:
         command.upgrade(config, "head")
+
+
+def test_migration_20261202_0015_triples_round_trip_on_the_test_database(database_url: str, engine: Engine) -> None:
+    """On PostgreSQL, documents indexed before it gain the triples of their words, and their vector is then what
+    the trigger computes for a document indexed after it; three-word phrases are found by them alone."""
+    factory = session_factory(engine)
+    postgres = engine.dialect.name == "postgresql"
+    config = alembic_config(database_url)
+    title, body = "海上风电运维机器人", "深远海风电场智能运维平台"  # body: 深远|海风|电场|智能|运维|平台
+
+    def stored(session: Session, ref: str) -> tuple[str, str]:
+        row = session.execute(text("SELECT d.meta_tokens, coalesce(CAST(m.tsv AS TEXT), '') FROM search_document d "
+                                   "LEFT JOIN search_match m ON m.id = d.id WHERE d.ref = :ref"), {"ref": ref}).one()
+        return row[0], row[1]
+
+    try:
+        with factory() as session:
+            index(session, SearchDocument("report", "triple-1", title, body, grants=["public"]))
+            session.commit()
+        command.downgrade(config, "20261202_0014")
+        with factory() as session:
+            assert "yrdmetay" not in stored(session, "triple-1")[0]  # (no search at the older schema)
+        command.upgrade(config, "head")
+        with factory() as session:
+            migrated = stored(session, "triple-1")
+            index(session, SearchDocument("report", "triple-2", title, body, grants=["public"]))
+            session.commit()
+            if postgres:  # title 海上|风电|运维|机器人: 2 triples; body: 4
+                assert migrated[0].count("yrdmetay") == 2 + 4
+                assert migrated == stored(session, "triple-2")
+            hits = search(session, SearchQuery(text='"风电运维机器人" "智能运维平台"'), {"public"}).hits
+            assert sorted(hit.ref for hit in hits) == ["triple-1", "triple-2"]
+            assert search(session, SearchQuery(text='"海上风电机器人"'), {"public"}).total == 0  # not consecutive
+            session.execute(text("DELETE FROM search_document WHERE ref LIKE 'triple-%'"))
+            session.commit()
+    finally:
+        command.upgrade(config, "head")

@@ -79,10 +79,11 @@ def _computed(doc: SearchDocument, facets: dict[str, list[str]], grants: list[Ac
     # PostgreSQL filters inside its GIN index with these tokens; SQLite reads search_key instead, so its
     # full-text index does not carry them (less indexing work; FTS5 receives exactly this column).
     meta_tokens = ""
-    if postgres:  # plus the word pairs that make phrases cheap there (meta.pair)
+    if postgres:  # plus the word pairs and triples that make phrases cheap there (meta.pair, meta.triple)
         meta_tokens = " ".join([meta.document_tokens(doc.kind, ((g.token, g.visible_from is not None) for g in grants),
                                                      facets),
-                                *meta.pairs("t", words(tokens.title)), *meta.pairs("b", words(tokens.body))])
+                                *meta.phrase_tokens("t", words(tokens.title)),
+                                *meta.phrase_tokens("b", words(tokens.body))])
     # SQLite's raw executemany takes values in their stored form (JSON text); PostgreSQL's insert encodes the dict
     stored = facets if postgres else json.dumps(facets, ensure_ascii=False)
     return tokens.title, tokens.body, tokens.extra, meta_tokens, stored

@@ -51,12 +51,31 @@ def pair(field: str, first: str, second: str) -> str:
     no positions, so without it a phrase of two common words rechecks every document holding both words; with it,
     a two-word phrase is one posting list. Hashed to keep the token short; "x" is not a hex digit, so a pair never
     equals a token of `encode`."""
-    digest = hashlib.blake2b(f"{first}\x1f{second}".encode(), digest_size=8).hexdigest()
-    return f"{PREFIX}x{field}{digest}"
+    return _run("x", field, (first, second))
+
+
+def triple(field: str, first: str, second: str, third: str) -> str:
+    """Three consecutive words of one field as one token ("y"): a three-word phrase is then one posting list too,
+    where the two pairs alone left tens of thousands of candidates to check by position for common words."""
+    return _run("y", field, (first, second, third))
+
+
+def _run(marker: str, field: str, words: tuple[str, ...]) -> str:
+    digest = hashlib.blake2b("\x1f".join(words).encode(), digest_size=8).hexdigest()
+    return f"{PREFIX}{marker}{field}{digest}"
 
 
 def pairs(field: str, words: Sequence[str]) -> list[str]:
     return [pair(field, first, second) for first, second in pairwise(words)]
+
+
+def triples(field: str, words: Sequence[str]) -> list[str]:
+    return [triple(field, *words[i:i + 3]) for i in range(len(words) - 2)]
+
+
+def phrase_tokens(field: str, words: Sequence[str]) -> list[str]:
+    """The pairs and triples of a field's words: what a document's meta tokens hold for phrase look-ups."""
+    return pairs(field, words) + triples(field, words)
 
 
 def any_of(tokens: Iterable[str]) -> list[str]:
