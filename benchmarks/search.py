@@ -177,22 +177,26 @@ def timed_queries(url: str, corpus: Corpus, per_kind: int) -> dict[str, list[flo
 
 def prewarm(engine: Engine) -> None:
     """A server in steady state holds the search tables in shared_buffers (SQLite's file is in the OS page cache
-    just the same after indexing): load them with pg_prewarm when shared_buffers can hold them, and say so."""
-    tables = ["search_document", "pk_search_document", "search_match", "ix_search_match_tsv", "pk_search_match",
-              "search_key", "search_grant", "pk_search_grant", "search_phrase", "pk_search_phrase"]
+    just the same after indexing): load them with pg_prewarm, the ones every query reads first, as many as
+    shared_buffers can hold, and say which."""
+    tables = ["ix_search_match_tsv", "search_match", "pk_search_match", "search_grant", "pk_search_grant",
+              "search_key", "search_phrase", "pk_search_phrase", "pk_search_document", "search_document"]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         buffers = conn.exec_driver_sql("SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"
                                        ).scalar_one()
-        size = sum(conn.exec_driver_sql(f"SELECT pg_relation_size('{name}')").scalar_one() for name in tables)
+        sizes = {name: conn.exec_driver_sql(f"SELECT pg_relation_size('{name}')").scalar_one() for name in tables}
         print(f"postgresql: shared_buffers {buffers / 2**30:.1f} GiB; search tables and indexes (without TOAST) "
-              f"{size / 2**30:.2f} GiB")
-        if size > buffers * 0.8:
-            print("postgresql: not prewarmed (they do not fit in shared_buffers)")
-            return
+              f"{sum(sizes.values()) / 2**30:.2f} GiB")
         conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        loaded, left = 0, []
         for name in tables:
+            if loaded + sizes[name] > buffers * 0.8:
+                left.append(name)
+                continue
             conn.exec_driver_sql(f"SELECT pg_prewarm('{name}')")
-        print("postgresql: prewarmed them with pg_prewarm")
+            loaded += sizes[name]
+        print(f"postgresql: prewarmed {loaded / 2**30:.2f} GiB with pg_prewarm"
+              + (f"; not {', '.join(left)} (shared_buffers would not hold them)" if left else ""))
 
 
 def percentile(values: list[float], q: float) -> float:

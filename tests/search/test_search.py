@@ -7,9 +7,11 @@ import signal
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
+from yrdhub.db import utcnow
 from yrdhub.search import (
     PUBLIC,
     SearchDocument,
@@ -22,6 +24,9 @@ from yrdhub.search import (
     search,
     suggest,
 )
+from yrdhub.search import query as query_module
+from yrdhub.search.backends import backend_for
+from yrdhub.search.segment import parse_query
 
 EVERYONE = {PUBLIC}
 
@@ -327,3 +332,36 @@ def test_a_search_leaves_the_sessions_planner_settings_as_it_found_them(session:
     assert result.total == 30
     assert search(session, SearchQuery(text="质子交换膜"), EVERYONE).total == 30
     assert _settings(session) == before
+
+
+def test_the_newest_matches_are_exact_when_read_range_by_range(session: Session) -> None:
+    """PostgreSQL reads the newest matches from the most recent id ranges first (meta.id_ranges) and widens the
+    ranges by the density it sees: whatever the layout of the ids, it returns exactly the newest matches. Here
+    200 old matches and 10 recent ones, spread over 450,000 ids (the id sequence jumps between batches)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for batch in range(12):
+        if postgres:
+            session.execute(sql("SELECT setval(pg_get_serial_sequence('search_document', 'id'), :v)"),
+                            {"v": batch * 40_000 + 1})
+        index_many(session, [doc(f"r{batch}-{i}", "海洋观测" if batch < 2 or i == 0 else "森林防火")
+                             for i in range(100)])
+    if postgres:
+        session.execute(sql("ANALYZE search_match"))  # as autovacuum would: the ranges follow the estimate
+    session.commit()
+    matching = list(session.scalars(sql("SELECT id FROM search_document WHERE title = '海洋观测' ORDER BY id DESC")))
+    assert len(matching) == 210
+    statements: list[str] = []
+    event.listen(session.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    parsed = parse_query("海洋")
+    scope = query_module._scope(session, SearchQuery(text="海洋"), parsed, EVERYONE, utcnow())
+    assert scope is not None
+    for upper in (None, matching[5], matching[12], matching[150]):
+        for limit in (1, 2, 5, 20, 50, 500):
+            statements.clear()
+            expected = [i for i in matching if upper is None or i <= upper][:limit]
+            assert backend_for(session).reach(session, scope, upper, limit) == expected, (upper, limit)
+    if postgres:  # the ranges were used, and widened at least once
+        statements.clear()
+        assert backend_for(session).reach(session, scope, None, 20) == matching[:20]
+        ranged = [s for s in statements if "yrdmetaz" in s or "yrdmetaw" in s]
+        assert len(ranged) >= 1 and len([s for s in statements if "search_match" in s and "ORDER BY" in s]) >= 2

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Integer, String, Table, Text, bindparam, column, func, literal_column, or_, select
+from sqlalchemy import Integer, String, Table, Text, bindparam, column, func, literal_column, not_, or_, select
 from sqlalchemy import cast as sa_cast
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
@@ -196,7 +196,6 @@ class SQLiteBackend:
 
 
 DIRECT_CHECK = 1000  # up to this many ids, `hidden` checks their grants by key instead of running the text query
-WALK_COST = 3  # checking a row's out-of-line tsvector against reading a heap row for its id (measured ~7 vs ~2.5 µs)
 
 
 class PostgreSQLBackend:
@@ -210,7 +209,7 @@ class PostgreSQLBackend:
         # PostgreSQL's main cost) is reused for the first ranking window instead of being run again.
         self._reached: dict[int | None, tuple[list[int], int]] = {}  # upper → (ids, limit asked)
         self._hidden: list[tuple[int, int, set[int]]] = []  # (low, high, hidden ids in that range)
-        self._sizes: tuple[int, float] | None = None  # (documents, estimated matches) for _walk_pays
+        self._sizes: tuple[int, float] | None = None  # (newest id, estimated matches): see _size
 
     @staticmethod
     def _inline(value: str) -> BindParameter[str]:
@@ -218,8 +217,9 @@ class PostgreSQLBackend:
         pick a generic plan, which cannot see how selective the tsquery is (a sequential scan, 10–100× slower)."""
         return bindparam(None, value, type_=String, literal_execute=True)
 
-    def _conditions(self, parsed: ParsedQuery, meta_query: str) -> list[Any]:
-        """The GIN condition first (`_walk_pays` estimates it alone), then the position checks of phrases."""
+    def _conditions(self, parsed: ParsedQuery, meta_query: str, access: ColumnElement[bool]) -> list[Any]:
+        """The GIN condition first when there is one (`_size` estimates it alone; none for a blank query without
+        filters), then the access check, then the position checks of phrases."""
         # Meta tokens are hex after a fixed prefix, so `meta_query` holds no user-controlled syntax.
         tsv = _match().c.tsv
         parts: list[ColumnElement[Any]] = [func.plainto_tsquery(self._config, self._inline(term))
@@ -237,10 +237,22 @@ class PostgreSQLBackend:
                 parts.append(func.plainto_tsquery(self._config, self._inline(words[0])))
             if len(words) == 1 or len(words) > 3:
                 checks.append(self._in_title_or_body(" ".join(words)))
-        query: ColumnElement[Any] = func.to_tsquery(self._config, self._inline(meta_query))
-        for part in parts:
+        if meta_query:
+            parts.append(func.to_tsquery(self._config, self._inline(meta_query)))
+        if not parts:
+            return [access, *checks]
+        query = parts[0]
+        for part in parts[1:]:
             query = part.op("&&")(query)
-        return [tsv.op("@@", is_comparison=True)(query), *checks]
+        return [tsv.op("@@", is_comparison=True)(query), access, *checks]
+
+    @staticmethod
+    def _holds(tokens: list[str]) -> ColumnElement[bool]:
+        """The document holds one of these access tokens (`search_match.access`, checked on the row GIN led to).
+        Not in the GIN query: ANDing the token of public documents (70 % of them) made GIN decode its whole
+        posting list for a word of a thousand matches — 48 ms against 0.5 ms for the word alone."""
+        return cast(ColumnElement[bool], _match().c.access.op("&&", is_comparison=True)(
+            bindparam(None, tokens, type_=ARRAY(Text))))
 
     def _in_title_or_body(self, text: str) -> ColumnElement[bool]:
         """The phrase with every word in the title (weight A), or every word in the body (B): never across them or
@@ -262,42 +274,54 @@ class PostgreSQLBackend:
         return " & ".join("(" + " | ".join(group) + ")" for group in groups)
 
     def reach(self, session: Session, scope: Scope, upper: int | None, limit: int) -> list[int]:
+        """Read through GIN and sorted, from the most recent id ranges first (meta.id_ranges): the bitmap then
+        holds a few hundred matches to visit, not every match of a common word. `id + 0` keeps the planner from
+        walking the primary key backwards instead: it prices checking a row's vector as cheap, but the vector
+        lies out of line (it walked 200,000 rows for a word in 4 % of a million documents: 1.4 s)."""
         known = self._reached.get(upper)
         if known is not None and (len(known[0]) >= limit or len(known[0]) < known[1]):
             return known[0][:limit]  # a prefix of a longer list already read (or all there is)
         doc = _match()
-        where = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate
-                                                          + scope.access.timed]))
-        # Walking the primary key backwards pays off only for dense matches; otherwise read the matches through
-        # GIN and sort them (`id + 0` cannot use the key's order, so the planner cannot pick the walk).
-        newest = doc.c.id if self._walk_pays(session, where, limit) else doc.c.id + 0
-        if upper is not None:
-            where.append(doc.c.id <= upper)
-        ids = list(session.scalars(select(doc.c.id).where(*where).order_by(newest.desc()).limit(limit)).all())
+        meta_query = self._all(scope.groups)
+        access = self._holds(scope.access.immediate + scope.access.timed)
+        if scope.parsed.blank and not meta_query:  # nothing for GIN: walk the key backwards, checking access
+            where = [access] + ([doc.c.id <= upper] if upper is not None else [])
+            ids = list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)).all())
+            self._reached[upper] = (ids, limit)
+            return ids
+        newest, matches = self._size(session, self._conditions(scope.parsed, meta_query, access)[0])
+        high = newest if upper is None else min(upper, newest)
+        ids = []
+        covered = 0
+        span = 2 * limit * newest / max(matches, 1.0)  # ids holding `limit` matches twice over, if spread evenly
+        while len(ids) < limit and high >= 1:
+            ranges, first = meta.id_ranges(max(1, int(high - span) + 1), high) if span < high / 2 else ([], 0)
+            ranged = " & ".join(part for part in (meta_query, "(" + " | ".join(ranges) + ")" if ranges else "") if part)
+            where = self._conditions(scope.parsed, ranged, access)
+            where.append((doc.c.id + 0) <= high)
+            ids += session.scalars(select(doc.c.id).where(*where).order_by((doc.c.id + 0).desc())
+                                   .limit(limit - len(ids))).all()
+            if not ranges:
+                break  # every id up to `high` was searched
+            covered += high - first + 1
+            high = first - 1
+            span = 2 * (limit - len(ids)) * covered / len(ids) if ids else 4 * covered  # the density seen so far
         self._reached[upper] = (ids, limit)
         return ids
 
-    def _walk_pays(self, session: Session, where: list[Any], limit: int) -> bool:
-        """Whether the `limit` newest matches are cheaper to find by walking the primary key backwards (checking
-        each row's tsvector, which lies out of line) than by reading every match through GIN and sorting. The
-        walk reads about limit × N / M rows for M matches among N documents, GIN about M rows at a third of the
-        cost each (heap only): the walk pays when M > √(WALK_COST × limit × N). PostgreSQL's own choice gets this
-        wrong (it prices the tsvector check as cheap) and walked 200,000 rows for a word in 4 % of a million
-        documents: 1.4 s instead of ~0.1 s."""
+    def _size(self, session: Session, gin_condition: Any) -> tuple[int, float]:
+        """The newest id and PostgreSQL's estimate of the matches of the GIN condition alone (its default guess
+        for the positional phrase checks is far too small), once per search."""
         if self._sizes is None:
-            documents = session.scalar(sql_text(
-                "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'search_match'::regclass")) or 0
-            # The estimate of the GIN condition alone: PostgreSQL's default guess for the positional phrase checks
-            # is far too small (a one-word phrase in half the documents was estimated rare and read in full).
-            statement = select(_match().c.id).where(where[0]).compile(dialect=session.get_bind().dialect,
-                                                                    compile_kwargs={"literal_binds": True})
+            newest = session.scalar(select(func.coalesce(func.max(_match().c.id), 0))) or 0
+            statement = select(_match().c.id).where(gin_condition).compile(dialect=session.get_bind().dialect,
+                                                                         compile_kwargs={"literal_binds": True})
             # Sent as it is (no parameters): its literals hold colons, which text() would read as parameters.
             plan = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}").scalar()
             matches = (json.loads(plan) if isinstance(plan, str) else plan or [{"Plan": {"Plan Rows": 0}}]
                        )[0]["Plan"]["Plan Rows"]
-            self._sizes = (int(documents), float(matches))
-        documents, matches = self._sizes
-        return matches * matches > WALK_COST * limit * documents
+            self._sizes = (int(newest), float(matches))
+        return self._sizes
 
     def hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
         if not ids or not scope.access.timed:
@@ -310,9 +334,10 @@ class PostgreSQLBackend:
         return hidden
 
     def _timed_only(self, scope: Scope) -> list[Any]:
-        """Conditions: a match the reader reaches only through grants with a visible_from."""
-        only = self._all([*scope.groups, scope.access.timed]) + " & !(" + " | ".join(scope.access.immediate) + ")"
-        return self._conditions(scope.parsed, only)
+        """Conditions: a match the reader reaches only through grants with a visible_from. Their tokens are few
+        (an embargo is rare) and narrow the GIN scan; the immediate ones are checked on the row."""
+        return self._conditions(scope.parsed, self._all([*scope.groups, scope.access.timed]),
+                                not_(self._holds(scope.access.immediate)))
 
     def _in_force(self, session: Session, scope: Scope, ids: Collection[int]) -> set[int]:
         grant = _grant()
@@ -356,10 +381,8 @@ class PostgreSQLBackend:
         after `limit` rows instead of reading every match to sort them. Matches the reader reaches only through
         timed grants (embargoes) are then read newest first and checked."""
         doc = _match()
-        immediate = self._conditions(scope.parsed, self._all([*scope.groups, scope.access.immediate]))
-        # Selecting no column lets the bitmap heap scan skip the heap pages that are all visible (unless a phrase
-        # check reads the id): the count then comes from the index alone.
-        counted = select(literal_column("1")).where(*immediate).limit(limit).subquery()
+        immediate = self._conditions(scope.parsed, self._all(scope.groups), self._holds(scope.access.immediate))
+        counted = select(doc.c.id).where(*immediate).limit(limit).subquery()
         # Through GIN, with a bitmap big enough to stay exact. PostgreSQL prices checking a row's tsvector as
         # cheap, but the vector lies out of line (TOAST): a sequential scan stopping after `limit` matches of a
         # common word read 80,000 rows (730 ms), and a bitmap over 4 MB (work_mem's default) turns lossy and

@@ -78,6 +78,28 @@ def phrase_tokens(field: str, words: Sequence[str]) -> list[str]:
     return pairs(field, words) + triples(field, words)
 
 
+# Ranges of document ids as tokens: the trigger adds to each vector the token of the 4,096 ids (FINE) and of
+# the 65,536 ids (COARSE) its id lies in (`yrdmetaz<id >> 12>`, `yrdmetaw<id >> 16>`; both are one word for
+# PostgreSQL's parser, and "z", "w" are not hex digits). Reading the newest matches of a query then ANDs the tokens
+# of a few recent ranges into the GIN condition: the bitmap holds only matches in those ranges, so PostgreSQL
+# visits a few hundred heap rows instead of every match (or walks the primary key checking vectors).
+FINE_SHIFT = 12
+COARSE_SHIFT = 16
+MAX_RANGE_TOKENS = 32
+
+
+def id_ranges(low: int, high: int) -> tuple[list[str], int]:
+    """Tokens of the fewest whole ranges covering the ids low…high (16 fine ranges at most, else coarse ones), and
+    the first id they cover (≤ low); ([], 0) when that would take more than MAX_RANGE_TOKENS tokens."""
+    first, last = low >> FINE_SHIFT, high >> FINE_SHIFT
+    if last - first < 16:
+        return [f"{PREFIX}z{i}" for i in range(first, last + 1)], first << FINE_SHIFT
+    first, last = low >> COARSE_SHIFT, high >> COARSE_SHIFT
+    if last - first < MAX_RANGE_TOKENS:
+        return [f"{PREFIX}w{i}" for i in range(first, last + 1)], first << COARSE_SHIFT
+    return [], 0
+
+
 def any_of(tokens: Iterable[str]) -> list[str]:
     """A group of alternatives; a document must hold at least one token of every group."""
     return sorted(set(tokens))

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, literal_column
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -34,6 +34,18 @@ class TsVector(TypeDecorator[str]):
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
             return dialect.type_descriptor(TSVECTOR())
+        return dialect.type_descriptor(Text())
+
+
+class TokenArray(TypeDecorator[list[str]]):
+    """text[] on PostgreSQL; a plain (unused, NULL) text column elsewhere."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(Text()))
         return dialect.type_descriptor(Text())
 
 
@@ -61,15 +73,17 @@ class SearchDocumentRow(Base):
 
 class SearchMatch(Base):
     """PostgreSQL (empty on SQLite, which has FTS5): a document's full-text vector — title (A), body (B), meta
-    tokens and word pairs (C), search-mode sub-words (D) — computed by a trigger on `search_document` and
-    GIN-indexed. A narrow row of its own, so that visiting the rows of the matches (for their ids) reads small
-    pages; the vector itself lies out of line in TOAST."""
+    tokens, word pairs and triples, id ranges (C), search-mode sub-words (D) — and its access tokens, computed by a
+    trigger on `search_document`; the vector is GIN-indexed. A narrow row of its own, so that visiting the rows of
+    the matches (for their ids and access) reads small pages; the vector itself lies out of line in TOAST."""
 
     __tablename__ = "search_match"
 
     id: Mapped[int] = mapped_column(ForeignKey("search_document.id", ondelete="CASCADE"), primary_key=True,
                                     autoincrement=False)
     tsv: Mapped[str | None] = mapped_column(TsVector())
+    # The document's access meta tokens (meta.access, meta.timed_access): checked on the row, not in GIN.
+    access: Mapped[list[str] | None] = mapped_column(TokenArray())
 
     __table_args__ = (
         # A literal column: PostgreSQL only (SQLite has FTS5 instead, and autogenerate skips it there).
