@@ -30,11 +30,15 @@ from yrdhub.search import (
 MARKER = "zqxvmarker"  # appears only in the restricted documents
 
 
-@pytest.fixture(params=["grants by key", "text query"])
+@pytest.fixture(params=["flags of the reach", "grants by key", "text query"])
 def hidden_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL finds a window's embargoed documents by looking up their grants (few ids) or by running the text
-    query for the matches reached through timed grants (many ids): both must hide the same documents."""
-    monkeypatch.setattr(backends, "DIRECT_CHECK", 1000 if request.param == "grants by key" else 0)
+    """PostgreSQL finds a window's embargoed documents from what `reach` noted of each id, or by looking up their
+    grants (few ids), or by running the text query for the matches reached through timed grants (many ids): all
+    must hide the same documents."""
+    monkeypatch.setattr(backends, "REACH_FLAGS", request.param == "flags of the reach")
+    monkeypatch.setattr(backends, "DIRECT_CHECK", 0 if request.param == "text query" else 1000)
+
+
 RELEASE = utcnow() + timedelta(days=30)
 FACETS = ("jurisdiction", "secret", "kind", "year")
 

@@ -4,8 +4,9 @@ part of a search that differs between SQLite and PostgreSQL.
 - SQLite: FTS5 matches the text only; the access and filter check reads each candidate's narrow `search_key`
   row (integer codes), in FTS5's rowid order, and stops at the limit. Grants with a visible_from are checked
   exactly against `search_grant` in the same statement.
-- PostgreSQL: the GIN index matches text, filters and the reader's tokens together (meta tokens in the
-  tsvector); documents reached only through a timed grant are then checked against `search_grant`.
+- PostgreSQL: the GIN index matches text and filters together (meta tokens in the tsvector), newest first from
+  the most recent id ranges; the reader's access tokens are checked on each `search_match` row GIN leads to, and
+  documents reached only through a timed grant are then checked against `search_grant`.
 
 Ranking, totals, facets, paging and snippets are shared code in `query.py` and `rank.py`.
 """
@@ -196,6 +197,7 @@ class SQLiteBackend:
 
 
 DIRECT_CHECK = 1000  # up to this many ids, `hidden` checks their grants by key instead of running the text query
+REACH_FLAGS = True  # `reach` notes which ids it reached through immediate tokens (tests turn it off)
 
 
 class PostgreSQLBackend:
@@ -209,6 +211,8 @@ class PostgreSQLBackend:
         # PostgreSQL's main cost) is reused for the first ranking window instead of being run again.
         self._reached: dict[int | None, tuple[list[int], int]] = {}  # upper → (ids, limit asked)
         self._hidden: list[tuple[int, int, set[int]]] = []  # (low, high, hidden ids in that range)
+        # id → whether `reach` found it through one of the reader's immediate tokens (visible whatever the time)
+        self._direct: dict[int, bool] = {}
         self._sizes: tuple[int, float] | None = None  # (newest id, estimated matches): see _size
 
     @staticmethod
@@ -286,7 +290,7 @@ class PostgreSQLBackend:
         access = self._holds(scope.access.immediate + scope.access.timed)
         if scope.parsed.blank and not meta_query:  # nothing for GIN: walk the key backwards, checking access
             where = [access] + ([doc.c.id <= upper] if upper is not None else [])
-            ids = list(session.scalars(select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit)).all())
+            ids = self._read(session, scope, select(doc.c.id).where(*where).order_by(doc.c.id.desc()).limit(limit))
             self._reached[upper] = (ids, limit)
             return ids
         newest, matches = self._size(session, self._conditions(scope.parsed, meta_query, access)[0])
@@ -299,8 +303,8 @@ class PostgreSQLBackend:
             ranged = " & ".join(part for part in (meta_query, "(" + " | ".join(ranges) + ")" if ranges else "") if part)
             where = self._conditions(scope.parsed, ranged, access)
             where.append((doc.c.id + 0) <= high)
-            ids += session.scalars(select(doc.c.id).where(*where).order_by((doc.c.id + 0).desc())
-                                   .limit(limit - len(ids))).all()
+            ids += self._read(session, scope, select(doc.c.id).where(*where).order_by((doc.c.id + 0).desc())
+                              .limit(limit - len(ids)))
             if not ranges:
                 break  # every id up to `high` was searched
             covered += high - first + 1
@@ -308,6 +312,15 @@ class PostgreSQLBackend:
             span = 2 * (limit - len(ids)) * covered / len(ids) if ids else 4 * covered  # the density seen so far
         self._reached[upper] = (ids, limit)
         return ids
+
+    def _read(self, session: Session, scope: Scope, statement: Any) -> list[int]:
+        """The ids `statement` selects, each noted with whether the reader reaches it through an immediate token
+        (read from the same row), so that `hidden` checks the grants of the others only."""
+        if not REACH_FLAGS:
+            return list(session.scalars(statement).all())
+        rows = session.execute(statement.add_columns(self._holds(scope.access.immediate))).all()
+        self._direct.update((doc_id, bool(direct)) for doc_id, direct in rows)
+        return [doc_id for doc_id, _ in rows]
 
     def _size(self, session: Session, gin_condition: Any) -> tuple[int, float]:
         """The newest id and PostgreSQL's estimate of the matches of the GIN condition alone (its default guess
@@ -349,6 +362,10 @@ class PostgreSQLBackend:
                    or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))).all())
 
     def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
+        if all(i in self._direct for i in ids):
+            # From `reach`: only the ids it reached through timed tokens alone can be hidden (usually none).
+            reached_late = {i for i in ids if not self._direct[i]}
+            return reached_late - self._in_force(session, scope, reached_late) if reached_late else set()
         if len(ids) <= DIRECT_CHECK:
             # A ranking window: look its documents' grants up by key (~1 ms for 200) rather than run the text
             # query again for the matches reached through timed grants (~10 ms at a million documents). Each
