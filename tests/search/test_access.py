@@ -17,7 +17,6 @@ from yrdhub.search import (
     AccessGrant,
     SearchDocument,
     SearchQuery,
-    backends,
     index_many,
     org,
     prov,
@@ -28,15 +27,6 @@ from yrdhub.search import (
 )
 
 MARKER = "zqxvmarker"  # appears only in the restricted documents
-
-
-@pytest.fixture(params=["flags of the reach", "grants by key", "text query"])
-def hidden_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL finds a window's embargoed documents from what `reach` noted of each id, or by looking up their
-    grants (few ids), or by running the text query for the matches reached through timed grants (many ids): all
-    must hide the same documents."""
-    monkeypatch.setattr(backends, "REACH_FLAGS", request.param == "flags of the reach")
-    monkeypatch.setattr(backends, "DIRECT_CHECK", 0 if request.param == "text query" else 1000)
 
 
 RELEASE = utcnow() + timedelta(days=30)
@@ -94,7 +84,7 @@ def _everything(session: Session, text: str, tokens: set[str], **kwargs: object)
 
 
 @pytest.mark.parametrize("tokens", [set(), {PUBLIC}, {PUBLIC, REGISTERED, org(6), prov("330000")}])
-def test_nothing_restricted_leaks(corpus: Session, tokens: set[str], hidden_check: None) -> None:
+def test_nothing_restricted_leaks(corpus: Session, tokens: set[str]) -> None:
     for text in [MARKER, "氢能", "", f'"{MARKER}"', "机密", "延期公开"]:
         refs, total, shown = _everything(corpus, text, tokens)
         assert MARKER not in shown
@@ -113,7 +103,7 @@ def _facet_values(shown: str) -> list[str]:
     return [part.strip(" '()[]{},:") for part in shown.split("'")]
 
 
-def test_grant_holders_see_their_documents(corpus: Session, hidden_check: None) -> None:
+def test_grant_holders_see_their_documents(corpus: Session) -> None:
     refs, total, shown = _everything(corpus, MARKER, {PUBLIC, org(5)})
     assert refs == ["org5"] and total == 1 and MARKER in shown
     refs, total, _ = _everything(corpus, "氢能", {OFFICE})
@@ -123,7 +113,7 @@ def test_grant_holders_see_their_documents(corpus: Session, hidden_check: None) 
     assert suggest(corpus, MARKER, {org(5)}) == [f"{MARKER}氢能机密项目"]
 
 
-def test_embargo_ends_by_itself(corpus: Session, hidden_check: None) -> None:
+def test_embargo_ends_by_itself(corpus: Session) -> None:
     before = RELEASE - timedelta(seconds=1)
     refs, total, shown = _everything(corpus, MARKER, {PUBLIC}, now=before)
     assert (refs, total) == ([], 0) and MARKER not in shown

@@ -196,10 +196,6 @@ class SQLiteBackend:
                             {"ids": ids})
 
 
-DIRECT_CHECK = 1000  # up to this many ids, `hidden` checks their grants by key instead of running the text query
-REACH_FLAGS = True  # `reach` notes which ids it reached through immediate tokens (tests turn it off)
-
-
 class PostgreSQLBackend:
     """tsvector('simple') + GIN over title (A), body (B), meta tokens (C) and search-mode sub-words (D)."""
 
@@ -316,8 +312,6 @@ class PostgreSQLBackend:
     def _read(self, session: Session, scope: Scope, statement: Any) -> list[int]:
         """The ids `statement` selects, each noted with whether the reader reaches it through an immediate token
         (read from the same row), so that `hidden` checks the grants of the others only."""
-        if not REACH_FLAGS:
-            return list(session.scalars(statement).all())
         rows = session.execute(statement.add_columns(self._holds(scope.access.immediate))).all()
         self._direct.update((doc_id, bool(direct)) for doc_id, direct in rows)
         return [doc_id for doc_id, _ in rows]
@@ -362,21 +356,10 @@ class PostgreSQLBackend:
                    or_(grant.c.visible_from.is_(None), grant.c.visible_from <= scope.now))).all())
 
     def _find_hidden(self, session: Session, scope: Scope, ids: list[int]) -> set[int]:
-        if all(i in self._direct for i in ids):
-            # From `reach`: only the ids it reached through timed tokens alone can be hidden (usually none).
-            reached_late = {i for i in ids if not self._direct[i]}
-            return reached_late - self._in_force(session, scope, reached_late) if reached_late else set()
-        if len(ids) <= DIRECT_CHECK:
-            # A ranking window: look its documents' grants up by key (~1 ms for 200) rather than run the text
-            # query again for the matches reached through timed grants (~10 ms at a million documents). Each
-            # of `ids` holds one of the reader's tokens, so it is visible exactly when such a grant is in force.
-            return set(ids) - self._in_force(session, scope, ids)
-        doc = _match()
-        where = [*self._timed_only(scope), doc.c.id >= ids[-1], doc.c.id <= ids[0]]
-        timed = set(session.scalars(select(doc.c.id).where(*where))) & set(ids)
-        if not timed:
-            return set()
-        return timed - self._in_force(session, scope, timed)
+        """Only an id `reach` found through the reader's timed tokens alone can be hidden (usually none of a
+        window); its grants are looked up by key (an id `reach` did not note is looked up too)."""
+        suspects = {i for i in ids if not self._direct.get(i, False)}
+        return suspects - self._in_force(session, scope, suspects) if suspects else set()
 
     def _visible(self, session: Session, scope: Scope, limit: int) -> list[int]:
         """The `limit` newest visible matches: matches are read in slices until enough are visible (documents
