@@ -254,22 +254,22 @@ def step_ibis(work: Path, engine: str) -> dict[str, Any]:
 
 HAND_SQL = """
 WITH w AS NOT MATERIALIZED (SELECT rid, kind, doi, ut, eid, pn_key, title_key FROM read_parquet('{works}')),
-{shared},
+{members},
+ids AS ({ids}),
 linked AS (
   SELECT w.rid, w.kind,
          coalesce('doi:' || w.doi, 'ut:' || w.ut, 'eid:' || w.eid, 'pn:' || w.pn_key, 't:' || w.title_key) AS lbl,
-         {shared_cols}
-  FROM w {shared_joins}
-  WHERE {shared_any}),
+         {member_cols}
+  FROM w SEMI JOIN ids USING (rid) {member_joins}),
 {rounds},
 lw AS (SELECT rid, min(rid) OVER g AS wid, min(kind) OVER g AS kind FROM {last} WINDOW g AS (PARTITION BY lbl)),
 bits AS (SELECT region, bit::BIGINT AS bit FROM (VALUES {bits}) v(region, bit)),
 wm AS (
   SELECT coalesce(l.wid, p.rid) AS wid, any_value(coalesce(l.kind, p.kind)) AS kind, bit_or(b.bit) AS mask,
-         coalesce(bit_or(b.bit) FILTER (WHERE coalesce(l.kind, p.kind) IN ('transfer', 'contract')
-                                        AND p.role IN ('assignor', 'seller')), 0) AS mf,
-         coalesce(bit_or(b.bit) FILTER (WHERE coalesce(l.kind, p.kind) IN ('transfer', 'contract')
-                                        AND p.role IN ('assignee', 'buyer')), 0) AS mt
+         bit_or(CASE WHEN coalesce(l.kind, p.kind) IN ('transfer', 'contract')
+                          AND p.role IN ('assignor', 'seller') THEN b.bit ELSE 0 END) AS mf,
+         bit_or(CASE WHEN coalesce(l.kind, p.kind) IN ('transfer', 'contract')
+                          AND p.role IN ('assignee', 'buyer') THEN b.bit ELSE 0 END) AS mt
   FROM read_parquet('{parties}') p JOIN bits b ON p.city_code = b.region LEFT JOIN lw l USING (rid)
   WHERE p.is_yrd AND p.city_code IS NOT NULL
   GROUP BY 1),
@@ -295,21 +295,29 @@ IDENTIFIERS = ("ut", "eid", "pn_key", "title_key", "doi")
 
 
 def hand_sql(work: Path) -> str:
-    """The same algorithm written by hand: find the identifier values more than one record holds, spread
-    labels over those few records only, then each work's set of cities as a bit mask (`bit_or` of the
+    """The same algorithm written by hand: per identifier, the hash values held more than once, then the
+    few records whose value has such a hash, then the exact values among those (`c_…`, `m_…`); labels
+    spread over those few records only; then each work's set of cities as a bit mask (`bit_or` of the
     cities' bits), works counted per set, each distinct set expanded into its pairs / flows once."""
-    shared, cols, joins = [], [], []
+    members = []
     for col in IDENTIFIERS:
-        # hash values held more than once first, then the exact values among those records; a title
-        # whose records carry different DOIs links them only by their equal labels (`ok` false)
-        doi, ok = (", doi", ", max(doi) IS NULL OR max(doi) = min(doi) AS ok") if col == "title_key" else ("", "")
-        shared.append(
-            f"s_{col} AS (SELECT {col} AS k{ok} FROM (SELECT {col}{doi}, hash({col}) AS h FROM w "
-            f"WHERE {col} IS NOT NULL) x SEMI JOIN (SELECT hash({col}) AS h FROM w WHERE {col} IS NOT NULL "
-            f"GROUP BY ALL HAVING count(*) > 1) USING (h) GROUP BY {col} HAVING count(*) > 1)"
+        # a title whose records carry different DOIs links them only by their equal labels (null title)
+        doi = ", doi" if col == "title_key" else ""
+        members.append(
+            f"c_{col} AS (SELECT rid, {col} AS v{doi} FROM w WHERE {col} IS NOT NULL AND hash({col}) IN "
+            f"(SELECT hash({col}) FROM w WHERE {col} IS NOT NULL GROUP BY ALL HAVING count(*) > 1))"
         )
-        cols.append(f"CASE WHEN s_{col}.ok THEN s_{col}.k END AS {col}" if ok else f"s_{col}.k AS {col}")
-        joins.append(f"LEFT JOIN s_{col} ON w.{col} = s_{col}.k")
+        if col == "title_key":
+            members.append(
+                f"m_{col} AS (SELECT rid, CASE WHEN ok THEN v END AS {col} FROM c_{col} JOIN (SELECT v, "
+                f"max(doi) IS NULL OR max(doi) = min(doi) AS ok FROM c_{col} GROUP BY v HAVING count(*) > 1) "
+                f"USING (v))"
+            )
+        else:
+            members.append(
+                f"m_{col} AS (SELECT rid, v AS {col} FROM c_{col} "
+                f"WHERE v IN (SELECT v FROM c_{col} GROUP BY v HAVING count(*) > 1))"
+            )
     steps, prev = [], "linked"
     for n, col in enumerate(IDENTIFIERS, start=1):
         steps.append(
@@ -324,10 +332,10 @@ def hand_sql(work: Path) -> str:
         bits=bits,
         works=work / "ws/works/*.parquet",
         parties=work / "ws/parties/*.parquet",
-        shared=",\n".join(shared),
-        shared_cols=", ".join(cols),
-        shared_joins=" ".join(joins),
-        shared_any=" OR ".join(f"s_{c}.k IS NOT NULL" for c in IDENTIFIERS),
+        members=",\n".join(members),
+        ids=" UNION ".join(f"SELECT rid FROM m_{c}" for c in IDENTIFIERS),
+        member_cols=", ".join(f"m_{c}.{c}" for c in IDENTIFIERS),
+        member_joins=" ".join(f"LEFT JOIN m_{c} USING (rid)" for c in IDENTIFIERS),
         rounds=",\n".join(steps),
         last=prev,
     )
@@ -498,6 +506,52 @@ def run_step(name: str, work: Path, repeat: int = 1) -> dict[str, Any]:
     return result
 
 
+MATRIX_STEPS = ("duckdb", "handsql", "pandas", "spark")
+
+
+def run_rounds(names: list[str], work: Path, rounds: int, repeat: int) -> dict[str, list[dict[str, Any]]]:
+    """Run the matrix steps `rounds` times in turn (duckdb, handsql, pandas in each round), so that a
+    ratio between steps compares runs minutes apart, not a fast hour with a slow one on a shared machine;
+    prints each run and each round's ratios (`ratios`). Spark, which has no goal and takes minutes, runs in the
+    first round only."""
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for r in range(1, rounds + 1):
+        for name in names:
+            if name == "spark" and r > 1:
+                continue
+            runs.setdefault(name, []).append(run_step(name, work, repeat))
+            print(f"{name} (round {r}/{rounds})", json.dumps(runs[name][-1]), flush=True)
+        print(f"round {r}: {show(ratios({n: v[-1] for n, v in runs.items()}))}", flush=True)
+    return runs
+
+
+GOAL_RATIOS = (("pandas", "duckdb"), ("duckdb", "handsql"))  # goals: pandas/duckdb ≥ 10, duckdb/handsql ≤ 1.5
+
+
+def ratios(results: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The goals' ratios of seconds, for the steps that ran."""
+    return {
+        f"{a}/{b}": results[a]["seconds"] / results[b]["seconds"]
+        for a, b in GOAL_RATIOS
+        if a in results and b in results
+    }
+
+
+def show(r: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.2f}" for k, v in r.items())
+
+
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One step's rounds as one result: median seconds and CPU seconds, every timed run, largest peak."""
+    out = dict(runs[0])
+    out["seconds"] = statistics.median(r["seconds"] for r in runs)
+    out["runs"] = [w for r in runs for w in r.get("runs", [r["seconds"]])]
+    out["peak_mib"] = max(r["peak_mib"] for r in runs)
+    if all("cpu_s" in r for r in runs):
+        out["cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
+    return out
+
+
 def replicate(base: Path, work: Path, times: int) -> int:
     """Build `work/ws` as `times` copies of the ingested workspace `base/ws`, each with fresh record ids
     (file numbers shifted), record ids, file names and identifiers (DOI, UT, EID, patent and title keys get
@@ -551,6 +605,12 @@ def main() -> None:
     ap.add_argument(
         "--repeat", type=int, default=1, help="timed runs of each matrix step in its process (median reported)"
     )
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="rounds of the matrix steps, each step once per round in turn (medians and per-round ratios)",
+    )
     ap.add_argument("--ingest-workers", type=int, default=2, help="files ingested at a time (worker processes)")
     args = ap.parse_args()
     global REPEAT, INGEST_WORKERS
@@ -577,12 +637,12 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s → {work / 'input'}"
         )
     skip = set(filter(None, args.skip.split(",")))
-    results: dict[str, dict[str, float]] = {}
-    for name in ("ingest", "duckdb", "handsql", "pandas", "spark"):
-        if name in skip or (name == "ingest" and (work / "ws/manifest.json").exists()):
-            continue
-        results[name] = run_step(name, work, 1 if name == "ingest" else args.repeat)
-        print(name, json.dumps(results[name]), flush=True)
+    results: dict[str, dict[str, Any]] = {}
+    if "ingest" not in skip and not (work / "ws/manifest.json").exists():
+        results["ingest"] = run_step("ingest", work)
+        print("ingest", json.dumps(results["ingest"]), flush=True)
+    per_round = run_rounds([n for n in MATRIX_STEPS if n not in skip], work, args.rounds, args.repeat)
+    results |= {name: combine(runs) for name, runs in per_round.items()}
     fulls = {k: v.get("full") for k, v in results.items() if "full" in v}
     if len(set(fulls.values())) > 1:
         print(f"WARNING: the engines disagree on the matrix total: {fulls}")
@@ -592,6 +652,10 @@ def main() -> None:
             f"ingest (from the generated files in {work / 'input'}: {r['files']} files, {r['input_mib']} MiB, "
             f"{r['records']:,} records, {r['workers']} workers): ingest_records_per_s={r['records_per_s']:.0f}"
         )
+    if args.rounds > 1:
+        each = [ratios({n: v[i] for n, v in per_round.items() if i < len(v)}) for i in range(args.rounds)]
+        median = {k: statistics.median(r[k] for r in each) for k in each[0]}
+        print(f"median of the {args.rounds} rounds' ratios: {show(median)}")
     peak = max(results.get(k, {}).get("peak_mib", 0.0) for k in ("ingest", "duckdb"))
 
     def s(name: str) -> str:

@@ -77,30 +77,38 @@ def first_label(t: ir.Table, own_id: bool = True) -> ir.Value:
     return ibis.coalesce(*labels, "r:" + t.record_id) if own_id else ibis.coalesce(*labels)
 
 
-def shared_keys(works: ir.Table, col: str) -> ir.Table:
-    """The values of `col` that more than one record holds (`s_<col>`), found in two steps: hash values
-    held more than once (an integer aggregate over every record), then the exact values among those few
-    records. For the title key, `s_ok` tells whether labels may spread over the value: not where the
-    records carry different DOIs (same title and year, other papers)."""
+def shared_members(works: ir.Table, col: str) -> ir.Table:
+    """The records holding a value of `col` that another record holds: `rid` and the value `s_<col>`.
+
+    Found in three steps: hash values held more than once (an integer aggregate over every record), then
+    the records whose value has such a hash (few: the repeated values and the rare hash collisions), then
+    among those the exact values held more than once. For the title key, `s_title_key` is null where the
+    records of a title carry different DOIs (same title and year, other papers): such records are still
+    listed (they share a work when their labels are equal), but the title does not spread labels."""
     present = works.filter(works[col].notnull())
     # two different projections, not one table read twice: an engine would materialise a shared one
     # (DuckDB keeps a CTE used twice: every value and its hash, per identifier)
     hashes = present.select(h=present[col].hash())
     repeated = hashes.group_by("h").agg(n=hashes.count())
     repeated = repeated.filter(repeated.n > 1).select(rh="h")
-    t = present.select(col, *(["doi"] if col == "title_key" else []), h=present[col].hash())
-    t = t.semi_join(repeated, t.h == repeated.rh)
+    extra = ["doi"] if col == "title_key" else []
+    cand = present.select("rid", col, *extra, h=present[col].hash())
+    cand = cand.semi_join(repeated, cand.h == repeated.rh)
+    # windows over the few candidates, not a group-by joined back: the candidates are referenced once
+    w = ibis.window(group_by=cand[col])
+    s = f"s_{col}"
     if col == "title_key":
-        g = t.group_by(col).agg(n=t.count(), hi=t.doi.max(), lo=t.doi.min())
-        g = g.filter(g.n > 1)
-        return g.select(**{f"s_{col}": g[col]}, s_ok=g.hi.isnull() | (g.hi == g.lo))
-    g = t.group_by(col).agg(n=t.count())
-    return g.filter(g.n > 1).select(**{f"s_{col}": g[col]})
+        hi, lo = cand.doi.max().over(w), cand.doi.min().over(w)
+        shared = ibis.ifelse(hi.isnull() | (hi == lo), cand[col], ibis.null("string"))
+        cand = cand.mutate(n=cand.count().over(w), **{s: shared})
+    else:
+        cand = cand.mutate(n=cand.count().over(w), **{s: cand[col]})
+    return cand.filter(cand.n > 1).select("rid", s)
 
 
 def _spread(t: ir.Table, col: str) -> ir.Table:
     """Give every record the smallest label among the records sharing `col` (one step of label
-    propagation; `col` holds shared values only, see `shared_keys`)."""
+    propagation; `col` holds shared values only, see `shared_members`)."""
     w = ibis.window(group_by=t[col])
     return t.mutate(lbl=ibis.ifelse(t[col].notnull(), t.lbl.min().over(w), t.lbl))
 
@@ -113,22 +121,18 @@ def linked_records(works: ir.Table, rounds: int = 1) -> ir.Table:
     and DOI, in that order, so one round joins chains such as WoS(UT, no DOI) ~title~ Scopus(EID, DOI)
     ~DOI~ OpenAlex; more rounds join longer ones. Only records holding a shared value can change label or
     pass theirs on, and every other record's label is its own (no other record has it), so the windows
-    run over these few records, not over the whole table."""
-    t = works
-    for col in IDENTIFIERS:
-        keys = shared_keys(works, col)
-        t = t.left_join(keys, t[col] == keys[f"s_{col}"])
-    shared = [t[f"s_{col}"] for col in IDENTIFIERS]
-    linked = shared[0].notnull()
-    for value in shared[1:]:
-        linked = linked | value.notnull()
-    spread = {col: t[f"s_{col}"] for col in IDENTIFIERS}
-    # records with the same title but different DOIs keep their labels, yet still share a work when
-    # their labels are equal (both labelled by that title): they are in `sub`, without a title to spread
-    spread["title_key"] = ibis.ifelse(t.s_ok, t.s_title_key, ibis.null("string"))
-    sub = t.filter(linked).select(
-        "rid", "source", "kind", "year", "is_invention", lbl=first_label(t, own_id=False), **spread
-    )
+    run over these few records, not over the whole table. The few records are found per identifier
+    (`shared_members`) and joined on their integer ids: no string column of every record is probed."""
+    members = [shared_members(works, col) for col in IDENTIFIERS]
+    ids = members[0].select("rid")
+    for m in members[1:]:
+        ids = ids.union(m.select("rid"), distinct=True)
+    sub = works.semi_join(ids, works.rid == ids.rid)
+    sub = sub.select("rid", "source", "kind", "year", "is_invention", lbl=first_label(sub, own_id=False))
+    for col, m in zip(IDENTIFIERS, members, strict=True):
+        m = m.rename({f"r_{col}": "rid"})
+        sub = sub.left_join(m, sub.rid == m[f"r_{col}"]).drop(f"r_{col}")
+    sub = sub.rename({col: f"s_{col}" for col in IDENTIFIERS})
     for _ in range(rounds):
         for col in IDENTIFIERS:
             sub = _spread(sub, col)
@@ -352,17 +356,18 @@ def work_masks(inputs: Inputs, linked: ir.Table, level: str = "city") -> ir.Tabl
         kind=kind,
         year=ibis.ifelse(own, p.year, linked.work_year),
         bit=p.bit,
-        side=ibis.cases((~directed, 0), (p.role.isin(FROM_ROLES), 1), (p.role.isin(TO_ROLES), 2), else_=0),
+        # 0 where the party is on neither side: a plain `bit_or` of these is cheaper than a filtered one
+        bit_from=ibis.ifelse(directed & p.role.isin(FROM_ROLES), p.bit, 0),
+        bit_to=ibis.ifelse(directed & p.role.isin(TO_ROLES), p.bit, 0),
     )
     # kind and year are the same on every row of a work (the record's own, or the work's): any value
-    g = t.group_by("wid").agg(
+    return t.group_by("wid").agg(
         kind=t.kind.arbitrary(),
         year=t.year.arbitrary(),
         mask=bit_or(t.bit),
-        mask_from=bit_or(t.bit, where=t.side == 1),
-        mask_to=bit_or(t.bit, where=t.side == 2),
+        mask_from=bit_or(t.bit_from),
+        mask_to=bit_or(t.bit_to),
     )
-    return g.mutate(mask_from=g.mask_from.fill_null(0), mask_to=g.mask_to.fill_null(0))
 
 
 def _set_bits(t: ir.Table, mask: str, bits: ir.Table, name: str) -> ir.Table:
