@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/collaboration.py --n 200000          # a quick run
     .venv/bin/python benchmarks/collaboration.py                     # 10 M papers + 10 M patents
+    .venv/bin/python benchmarks/collaboration.py --n 200000 --rounds 1 --skip spark  # quicker still
 
 Generates realistic GENERATED records — the real 41 YRD cities and their county-level cities, institutions
 with Zipf-skewed sizes, skewed author/applicant counts, addresses outside the YRD and abroad, duplicates —
@@ -19,7 +20,10 @@ driver and JVM). DuckDB runs with the pipeline's settings (`yrdhub.analytics.eng
 
 The second form builds a 10× workspace from the first one's ingested tables (fresh record ids and
 identifiers per copy) when ingesting the full-size files from text would take too long; its ingest rate
-is the first run's.
+is the first run's. The matrix steps run `--rounds` times in turn (default 3; Spark once) and each
+round's ratios (pandas/duckdb, duckdb/handsql) and their median are printed: on a shared machine whose
+speed drifts, the ratio of runs minutes apart is the figure to compare; the last line holds each step's
+median.
 """
 
 from __future__ import annotations
@@ -515,7 +519,7 @@ def run_rounds(names: list[str], work: Path, rounds: int, repeat: int) -> dict[s
     prints each run and each round's ratios (`ratios`). Spark, which has no goal and takes minutes, runs in the
     first round only."""
     runs: dict[str, list[dict[str, Any]]] = {}
-    for r in range(1, rounds + 1):
+    for r in range(1, rounds + 1 if names else 1):
         for name in names:
             if name == "spark" and r > 1:
                 continue
@@ -608,7 +612,7 @@ def main() -> None:
     ap.add_argument(
         "--rounds",
         type=int,
-        default=1,
+        default=3,
         help="rounds of the matrix steps, each step once per round in turn (medians and per-round ratios)",
     )
     ap.add_argument("--ingest-workers", type=int, default=2, help="files ingested at a time (worker processes)")

@@ -10,7 +10,9 @@ import importlib.util
 import random
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -122,14 +124,19 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys).reset_index(drop=True)[[*keys, *(c for c in frame.columns if c not in keys)]]
 
 
-@pytest.fixture(scope="module")
-def bench_workspace(tmp_path_factory: pytest.TempPathFactory, sample_files: list[Path]) -> Workspace:
-    """The real samples plus 3,000 GENERATED papers and 3,000 patents (with transfers) from the benchmark's
-    generator: many multi-city works, duplicates, flows."""
+def _bench_module() -> Any:
     spec = importlib.util.spec_from_file_location("bench", Path(__file__).parents[2] / "benchmarks/collaboration.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench
+
+
+@pytest.fixture(scope="module")
+def bench_workspace(tmp_path_factory: pytest.TempPathFactory, sample_files: list[Path]) -> Workspace:
+    """The real samples plus 3,000 GENERATED papers and 3,000 patents (with transfers) from the benchmark's
+    generator: many multi-city works, duplicates, flows."""
+    bench = _bench_module()
     root = tmp_path_factory.mktemp("bench")
     gen = bench.Generator(seed=11, institutions=300)
     gen.write_wos(root / "papers.txt", 0, 3000)
@@ -158,3 +165,17 @@ def test_matrix_from_region_sets_equals_matrix_from_pairs(bench_workspace: Works
     ref_totals = _sorted(pl.region_totals(reg).to_pandas(), ["kind", "region"])
     fast_totals = _sorted(pl.mask_region_totals(masks, inputs.bits(level)).to_pandas(), ["kind", "region"])
     pd.testing.assert_frame_equal(fast_totals, ref_totals, check_dtype=False)
+
+
+def test_benchmark_baselines_compute_the_pipelines_matrix(bench_workspace: Workspace) -> None:
+    """The benchmark's hand-written SQL and pandas baseline give `city_pair_matrix`'s table: the timings
+    compare the same result."""
+    bench = _bench_module()
+    work = bench_workspace.root.parent
+    keys = ["kind", "directed", "region_a", "region_b"]
+    ref = _sorted(pl.city_pair_matrix(pl.load(connect("duckdb"), bench_workspace)).to_pandas(), keys)
+    assert len(ref) > 200 and ref.directed.any()
+    hand = _sorted(duckdb.connect().execute(bench.hand_sql(work)).df(), keys)
+    baseline = _sorted(bench.pandas_matrix(work), keys)
+    for frame in (hand, baseline):
+        pd.testing.assert_frame_equal(frame[ref.columns], ref, check_dtype=False, rtol=1e-12)
