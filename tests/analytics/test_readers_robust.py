@@ -250,3 +250,86 @@ def test_wos_excel_export(tmp_path: Path) -> None:
     assert [r.ut for r in good] == ["WOS:000000000000021"] and good[0].year == 2022
     assert [p.text.split("] ")[1][:9] for p in good[0].parties] == ["Hohai Uni", "Anhui Uni"]
     assert [(b.line, b.reason) for b in bad] == [(3, "record without a title")]
+
+
+def _oa_work(i: int, affiliation: str = "Hohai University, Nanjing 210098, China") -> dict[str, object]:
+    """A GENERATED OpenAlex work."""
+    return {
+        "id": f"https://openalex.org/W{i}",
+        "doi": f"https://doi.org/10.9999/oa{i}",
+        "display_name": f"Generated OA work {i}",
+        "publication_year": 2023,
+        "authorships": [
+            {
+                "institutions": [{"display_name": "Hohai University", "country_code": "CN"}],
+                "raw_affiliation_strings": [affiliation],
+            }
+        ],
+    }
+
+
+def test_openalex_documents_pretty_printed(tmp_path: Path) -> None:
+    """An API page (keys before and after `results`), an array of works and a single work, indented."""
+    page = tmp_path / "page.json"
+    doc = {"meta": {"count": 2}, "results": [_oa_work(1), _oa_work(2)], "group_by": []}
+    page.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    good, bad = split(page)
+    assert [r.doi for r in good] == ["10.9999/oa1", "10.9999/oa2"] and not bad
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([_oa_work(3), 7, [1], _oa_work(4)], indent=1), encoding="utf-8")
+    good, bad = split(array)
+    assert [r.doi for r in good] == ["10.9999/oa3", "10.9999/oa4"]
+    assert [(b.line, b.reason) for b in bad] == [(2, "not a JSON object"), (3, "not a JSON object")]
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(_oa_work(5), indent=2), encoding="utf-8")
+    good, bad = split(one)
+    assert [r.doi for r in good] == ["10.9999/oa5"] and not bad
+    scalar = tmp_path / "scalar.json"
+    scalar.write_text('"hello"', encoding="utf-8")
+    assert [b.reason for b in split(scalar)[1]] == ["not a JSON object or array of works"]
+
+
+def test_openalex_document_cut_off_keeps_the_works_before(tmp_path: Path) -> None:
+    text = json.dumps({"results": [_oa_work(1), _oa_work(2), _oa_work(3)]}, indent=2)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: text.index('"Generated OA work 3"')], encoding="utf-8")
+    good, bad = split(path)
+    assert [r.doi for r in good] == ["10.9999/oa1", "10.9999/oa2"]
+    assert len(bad) == 1 and bad[0].line == 3 and bad[0].reason.startswith("invalid JSON after work 2")
+
+
+def test_openalex_minified_document_and_gbk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-line document longer than the first-line limit is streamed, not read as JSON Lines; GBK text
+    is decoded before parsing."""
+    from yrdhub.analytics.readers import openalex
+
+    monkeypatch.setattr(openalex, "FIRST_LINE_LIMIT", 200)
+    path = tmp_path / "works.json"
+    works = [_oa_work(i, "河海大学, 南京 210098, 中国") for i in range(1, 4)]
+    path.write_bytes(json.dumps({"results": works}, ensure_ascii=False).encode("gbk"))
+    assert not openalex._is_json_lines(path)
+    good, bad = split(path)
+    assert len(good) == 3 and not bad
+    assert good[0].parties[0].text == "河海大学, 南京 210098, 中国"
+
+
+def test_openalex_document_is_streamed(tmp_path: Path) -> None:
+    """Reading an array of 40,000 works takes no more Python memory than one of 10,000 (a fixed ~2 MB: the
+    encoding sniff), a small fraction of the file (`json.load` would hold all of it)."""
+    import tracemalloc
+
+    peaks, sizes = [], []
+    for n in (10_000, 40_000):
+        path = tmp_path / f"works{n}.json"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("[\n" + ",\n".join(json.dumps(_oa_work(i)) for i in range(n)) + "\n]\n")
+        tracemalloc.start()
+        try:
+            count = sum(1 for item in read(path) if isinstance(item, Record))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert count == n
+        sizes.append(path.stat().st_size)
+    assert sizes[1] > 12_000_000 and peaks[1] < sizes[1] / 4, (sizes, peaks)
+    assert peaks[1] < peaks[0] * 1.25, peaks

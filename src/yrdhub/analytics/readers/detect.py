@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from yrdhub.analytics.readers.tables import iter_rows
-from yrdhub.analytics.textio import numbered_lines
+from yrdhub.analytics.textio import open_text
 
 FORMATS = ("wos", "scopus", "openalex", "cnki", "incopat", "patsnap", "contracts")
 
@@ -25,11 +25,9 @@ def detect_format(path: Path) -> str:
         if (header and header[0] == "PT") or "Addresses" in header or "UT (Unique WOS ID)" in header:
             return "wos"
         return "scopus"
-    first = ""
-    for _, line in numbered_lines(path):
-        if line.strip():
-            first = line.lstrip("\ufeff").strip()
-            break
+    with open_text(path) as fh:  # the head only: a minified JSON document is one long line
+        head = fh.read(1 << 16)
+    first = next((line.lstrip("\ufeff").strip() for line in head.splitlines() if line.strip()), "")
     if first.startswith(("RT ", "%0", "SrcDatabase-", "Title-")):
         return "cnki"
     if first.startswith("{") or first.startswith("["):

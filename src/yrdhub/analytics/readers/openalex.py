@@ -1,45 +1,129 @@
-"""OpenAlex works: JSON Lines (one work per line, streamed) or a JSON API page (`{"results": [...]}`)."""
+"""OpenAlex works, streamed: JSON Lines (one work per line; a bad line is reported and the rest kept), or a
+JSON document — an API page (`{"meta": …, "results": [...]}`), an array of works, or one work — parsed
+incrementally (ijson), so a document of any size is never held in memory. In a document a record's
+position is its work's number in it; a document that breaks off keeps the works before the break."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ijson
+
 from yrdhub.analytics.readers.common import clean_doi
 from yrdhub.analytics.records import BadRecord, Party, Record
 from yrdhub.analytics.textio import numbered_lines, open_text
 
+FIRST_LINE_LIMIT = 8 << 20  # characters: a longer first line is a minified document, streamed
+SCALARS = ("null", "boolean", "integer", "double", "number", "string")
+
 
 def read_openalex(path: Path) -> Iterator[Record | BadRecord]:
+    if _is_json_lines(path):
+        yield from _read_lines(path)
+    else:
+        yield from _read_document(path)
+
+
+def _is_json_lines(path: Path) -> bool:
+    """JSON Lines when the first non-blank line is a whole JSON object (a pretty-printed document starts
+    with a lone `{` or `[`; a minified one is one long line, which is not read whole)."""
+    with open_text(path) as fh:
+        while True:
+            line = fh.readline(FIRST_LINE_LIMIT)
+            if not line:
+                return False
+            if line.strip():
+                break
+        if not line.endswith(("\n", "\r")) and fh.read(1):
+            return False  # longer than the limit
+    text = line.strip().lstrip("\ufeff")
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _read_lines(path: Path) -> Iterator[Record | BadRecord]:
     file = str(path)
-    first = next((line.strip() for _, line in numbered_lines(path) if line.strip()), "")
-    if first.startswith("{") and first.endswith("}"):
-        for number, line in numbered_lines(path):
-            if not line.strip():
-                continue
-            try:
-                work = json.loads(line.lstrip("\ufeff"))
-            except json.JSONDecodeError as exc:
-                yield BadRecord(file, number, f"invalid JSON: {exc.msg}")
-                continue
-            if isinstance(work, dict) and isinstance(work.get("results"), list):  # an API page on one line
-                for item in work["results"]:
-                    yield _work(file, number, item)
-            else:
-                yield _work(file, number, work)
-        return
-    # A JSON document: an API page holds at most a few hundred works, so loading it whole is fine.
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        try:
+            work = json.loads(line.lstrip("\ufeff"))
+        except json.JSONDecodeError as exc:
+            yield BadRecord(file, number, f"invalid JSON: {exc.msg}")
+            continue
+        if isinstance(work, dict) and isinstance(work.get("results"), list):  # an API page on one line
+            for item in work["results"]:
+                yield _work(file, number, item)
+        else:
+            yield _work(file, number, work)
+
+
+class _Utf8Bytes:
+    """The decoded text of a file (BOM, GBK and bad bytes handled by `open_text`) as UTF-8 bytes for ijson
+    (which reads bytes through `read`)."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._text, self._buf = text, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buf) < size:
+            chunk = self._text.read(1 << 16)
+            if not chunk:
+                break
+            self._buf += chunk.encode("utf-8")
+        out, self._buf = (self._buf, b"") if size < 0 else (self._buf[:size], self._buf[size:])
+        return out
+
+
+def _read_document(path: Path) -> Iterator[Record | BadRecord]:
+    """Works of a JSON document from ijson's events: each element of a top-level array, each element of
+    a top-level object's `results`, or the top-level object itself when it has no `results`."""
+    file = str(path)
+    n = 0
+    builder: ijson.ObjectBuilder | None = None  # the value being built
+    top: ijson.ObjectBuilder | None = None  # a top-level object, kept until it turns out to be a page
+    page = False
     with open_text(path) as fh:
         try:
-            doc = json.load(fh)
-        except json.JSONDecodeError as exc:
-            yield BadRecord(file, exc.lineno, f"invalid JSON: {exc.msg}")
-            return
-    works = doc.get("results", []) if isinstance(doc, dict) else doc
-    for i, work in enumerate(works, start=1):
-        yield _work(file, i, work)
+            for prefix, event, value in ijson.parse(_Utf8Bytes(fh), use_float=True):
+                if prefix == "" and event == "start_map":
+                    top = ijson.ObjectBuilder()
+                elif prefix == "" and event in SCALARS:
+                    yield BadRecord(file, 1, "not a JSON object or array of works")
+                if top is not None and not page:
+                    if prefix == "" and event == "map_key" and value == "results":
+                        page, top = True, None  # a page: its results are the works, the rest is ignored
+                    else:
+                        top.event(event, value)
+                        if prefix == "" and event == "end_map":
+                            n += 1
+                            yield _work(file, n, top.value)
+                            top = None
+                    continue
+                item = prefix in ("item", "results.item")
+                if builder is None and item and event in ("start_map", "start_array"):
+                    builder = ijson.ObjectBuilder()
+                elif builder is None and item:  # a scalar where a work should be
+                    n += 1
+                    yield BadRecord(file, n, "not a JSON object")
+                    continue
+                if builder is not None:
+                    builder.event(event, value)
+                    if item and event in ("end_map", "end_array"):
+                        n += 1
+                        yield _work(file, n, builder.value)
+                        builder = None
+        except ijson.JSONError as exc:
+            yield BadRecord(file, n + 1, f"invalid JSON after work {n}: {exc}")
 
 
 def _work(file: str, line: int, work: Any) -> Record | BadRecord:
