@@ -118,3 +118,42 @@ def test_write_results(city: Results, tmp_path: Path, fmt: str) -> None:
     if fmt == "parquet":
         back = pd.read_parquet(tmp_path / "matrix_city.parquet")
         assert len(back) == len(city["matrix"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_streamed_drilldown_writes_the_same_file(
+    ws: Workspace, city: Results, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`keep_records=False` (what the CLI does) streams `indicator_records` into its file in batches: the
+    same rows as the fetched frame, no partial file left behind."""
+    import yrdhub.analytics.run as run
+
+    monkeypatch.setattr(run, "BATCH_ROWS", 3)  # several batches even for the small corpus
+    streamed = collaboration(ws, engine="duckdb", level="city", keep_records=False)
+    assert "indicator_records" not in streamed.tables and "indicator_records" in streamed.names()
+    write_results(streamed, tmp_path / "s", fmt)
+    write_results(city, tmp_path / "f", fmt)
+    assert not list((tmp_path / "s").glob("*.partial"))
+    if fmt == "xlsx":
+        read = [pd.read_excel(tmp_path / d / "collaboration_city.xlsx", sheet_name="indicator_records") for d in "sf"]
+        pd.testing.assert_frame_equal(*read)
+        return
+    name = f"indicator_records_city.{fmt}"
+    if fmt == "csv":
+        assert (tmp_path / "s" / name).read_bytes() == (tmp_path / "f" / name).read_bytes()
+    else:
+        back = pd.read_parquet(tmp_path / "s" / name)
+        assert len(back) == len(city["indicator_records"]) > 3
+        pd.testing.assert_frame_equal(back, city["indicator_records"], check_dtype=False)
+
+
+def test_xlsx_refuses_a_drilldown_larger_than_a_sheet(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yrdhub.analytics.run as run
+
+    monkeypatch.setattr(run, "EXCEL_ROWS", 2)
+    streamed = collaboration(ws, engine="duckdb", level="city", keep_records=False)
+    with pytest.raises(ValueError, match="more than an Excel sheet holds"):
+        write_results(streamed, tmp_path, "xlsx")
+    assert not list(tmp_path.iterdir())  # nothing half-written

@@ -37,3 +37,19 @@ def test_duckdb_and_spark_identical(sample_workspace: Workspace, spark: Any) -> 
         pd.testing.assert_frame_equal(a, b, check_dtype=False, obj=name)
     kinds = set(duck["matrix"].kind)
     assert {"paper", "patent"} <= kinds
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_streams_the_drilldown_like_duckdb(sample_workspace: Workspace, spark: Any, tmp_path: Any) -> None:
+    """The CLI's path (`keep_records=False`: the drill-down streamed into its file) on Spark writes the rows
+    DuckDB writes."""
+    from yrdhub.analytics.run import write_results
+
+    duck = collaboration(sample_workspace, engine="duckdb", level="province", keep_records=False)
+    sprk = collaboration(sample_workspace, level="province", con=connect(spark=spark), keep_records=False)
+    write_results(duck, tmp_path / "d", "parquet")
+    write_results(sprk, tmp_path / "s", "parquet")
+    a, b = (pd.read_parquet(tmp_path / d / "indicator_records_province.parquet") for d in "ds")
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(normalised(a), normalised(b), check_dtype=False)

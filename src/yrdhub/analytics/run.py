@@ -8,6 +8,8 @@ from pathlib import Path
 
 import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from yrdhub.analytics import pipeline as pl
@@ -27,15 +29,27 @@ SORT_KEYS = {
 }
 
 
+EXCEL_ROWS = 1_048_575  # the rows of a sheet under its header
+BATCH_ROWS = 500_000  # rows per batch when a table is streamed into its file
+
+
 @dataclass
 class Results:
+    """The output tables: small ones as frames (`tables`); with `keep_records=False` the drill-down is an
+    unexecuted, ordered expression (`streams`) that `write_results` writes batch by batch."""
+
     level: str
     start: int | None
     end: int | None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    streams: dict[str, ir.Table] = field(default_factory=dict)
+    con: BaseBackend | None = None  # the backend the streams run on
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def names(self) -> list[str]:
+        return [*self.tables, *self.streams]
 
 
 def materialise(con: BaseBackend, expr: ir.Table, name: str) -> ir.Table:
@@ -83,11 +97,17 @@ def collaboration(
     start: int | None = None,
     end: int | None = None,
     con: BaseBackend | None = None,
+    keep_records: bool = True,
 ) -> Results:
-    """Execute the pipeline; tables come back sorted so that both engines give identical frames."""
+    """Execute the pipeline; tables come back sorted so that both engines give identical frames. With
+    `keep_records=False` the drill-down (`indicator_records`, a row per record behind every value: tens of
+    millions at scale) is not fetched but left for `write_results` to stream into its file."""
     con = con or connect(engine)
-    out = Results(level, start, end)
+    out = Results(level, start, end, con=con)
     for name, expr in expressions(con, ws, level, start, end).items():
+        if name == "indicator_records" and not keep_records:
+            out.streams[name] = expr.order_by(SORT_KEYS[name])
+            continue
         frame = expr.to_pandas()
         out.tables[name] = frame.sort_values(SORT_KEYS[name], kind="stable").reset_index(drop=True)
     by_year = out.tables["matrix_by_year"]
@@ -107,24 +127,67 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_results(results: Results, out_dir: Path, fmt: str = "parquet") -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    """One file per table (CSV with a BOM for Excel, or Parquet), or one XLSX workbook with a sheet per
+    table. Streamed tables are written a batch at a time, so memory does not grow with their size."""
+    if fmt not in ("csv", "xlsx", "parquet"):
+        raise ValueError(f"unknown output format {fmt!r} (csv, xlsx, parquet)")
     if fmt == "xlsx":
+        frames = dict(results.tables)
+        for name, expr in results.streams.items():
+            rows = int(expr.count().to_pyarrow().as_py())
+            if rows > EXCEL_ROWS:
+                raise ValueError(
+                    f"{name} 有 {rows:,} 行，超过 Excel 工作表上限 / has {rows:,} rows, more than an Excel sheet "
+                    f"holds ({EXCEL_ROWS:,}): use --format csv or parquet"
+                )
+            frames[name] = expr.to_pandas()
+        out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"collaboration_{results.level}.xlsx"
         with pd.ExcelWriter(path) as xw:
-            for name, frame in results.tables.items():
+            for name, frame in frames.items():
                 labelled(frame).to_excel(xw, sheet_name=name[:31], index=False)
         return [path]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
     for name, frame in results.tables.items():
         path = out_dir / f"{name}_{results.level}.{fmt}"
         if fmt == "csv":
             labelled(frame).to_csv(path, index=False, encoding="utf-8-sig")
-        elif fmt == "parquet":
-            frame.to_parquet(path, index=False)
         else:
-            raise ValueError(f"unknown output format {fmt!r} (csv, xlsx, parquet)")
+            frame.to_parquet(path, index=False)
+        written.append(path)
+    for name, expr in results.streams.items():
+        path = out_dir / f"{name}_{results.level}.{fmt}"
+        _stream(expr, results.con, path, fmt)
         written.append(path)
     return written
+
+
+def _batches(expr: ir.Table, con: BaseBackend | None) -> pa.RecordBatchReader:
+    """An expression's rows as a stream of Arrow batches. On DuckDB through its own reader (Ibis 12's
+    `to_pyarrow_batches` calls a cursor method DuckDB 2 no longer has)."""
+    if con is not None and con.name == "duckdb":
+        return con.con.sql(str(con.compile(expr))).to_arrow_reader(BATCH_ROWS)
+    return expr.to_pyarrow_batches(chunk_size=BATCH_ROWS)
+
+
+def _stream(expr: ir.Table, con: BaseBackend | None, path: Path, fmt: str) -> None:
+    """Write an expression's rows in batches (written to a temporary name, renamed when complete)."""
+    partial = path.with_name(path.name + ".partial")
+    batches = _batches(expr, con)
+    if fmt == "parquet":
+        with pq.ParquetWriter(partial, batches.schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+    else:
+        with partial.open("w", encoding="utf-8-sig", newline="") as fh:
+            header = True
+            for batch in batches:
+                labelled(batch.to_pandas()).to_csv(fh, index=False, header=header)
+                header = False
+            if header:  # no rows: the header alone
+                pd.DataFrame(columns=batches.schema.names).to_csv(fh, index=False)
+    partial.replace(path)
 
 
 def unresolved(ws: Workspace, con: BaseBackend | None = None) -> pd.DataFrame:

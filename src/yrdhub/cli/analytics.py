@@ -95,8 +95,14 @@ def collaboration_cmd(
         console.print(f"[red]no records in {ws.root}; run `yrdhub analytics ingest` first[/]")
         raise typer.Exit(1)
     with console.status(f"computing {level} matrices, intensity and targets …"):
-        results = collaboration(ws, engine=engine, level=level, start=start, end=end)
-    paths = write_results(results, out, fmt)
+        # the drill-down goes from the engine into its file in batches, never whole into memory
+        results = collaboration(ws, engine=engine, level=level, start=start, end=end, keep_records=False)
+    with console.status(f"writing {', '.join(results.names())} → {out} …"):
+        try:
+            paths = write_results(results, out, fmt)
+        except ValueError as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from None
     if charts:
         from yrdhub.analytics.charts import save_charts
 
