@@ -97,12 +97,11 @@ def shared_members(works: ir.Table, col: str) -> ir.Table:
     # windows over the few candidates, not a group-by joined back: the candidates are referenced once
     w = ibis.window(group_by=cand[col])
     s = f"s_{col}"
+    shared = cand[col]
     if col == "title_key":
         hi, lo = cand.doi.max().over(w), cand.doi.min().over(w)
-        shared = ibis.ifelse(hi.isnull() | (hi == lo), cand[col], ibis.null("string"))
-        cand = cand.mutate(n=cand.count().over(w), **{s: shared})
-    else:
-        cand = cand.mutate(n=cand.count().over(w), **{s: cand[col]})
+        shared = ibis.ifelse(hi.isnull() | (hi == lo), shared, ibis.null("string"))
+    cand = cand.mutate(n=cand.count().over(w), **{s: shared})
     return cand.filter(cand.n > 1).select("rid", s)
 
 

@@ -134,13 +134,13 @@ def write_results(results: Results, out_dir: Path, fmt: str = "parquet") -> list
     if fmt == "xlsx":
         frames = dict(results.tables)
         for name, expr in results.streams.items():
-            rows = int(expr.count().to_pyarrow().as_py())
-            if rows > EXCEL_ROWS:
+            frame = expr.limit(EXCEL_ROWS + 1).to_pandas()  # one query, at most a sheet and a row fetched
+            if len(frame) > EXCEL_ROWS:
                 raise ValueError(
-                    f"{name} 有 {rows:,} 行，超过 Excel 工作表上限 / has {rows:,} rows, more than an Excel sheet "
-                    f"holds ({EXCEL_ROWS:,}): use --format csv or parquet"
+                    f"{name} 超过 Excel 工作表上限 {EXCEL_ROWS:,} 行 / has more than an Excel sheet holds "
+                    f"({EXCEL_ROWS:,} rows): use --format csv or parquet"
                 )
-            frames[name] = expr.to_pandas()
+            frames[name] = frame
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"collaboration_{results.level}.xlsx"
         with pd.ExcelWriter(path) as xw:
@@ -175,18 +175,22 @@ def _stream(expr: ir.Table, con: BaseBackend | None, path: Path, fmt: str) -> No
     """Write an expression's rows in batches (written to a temporary name, renamed when complete)."""
     partial = path.with_name(path.name + ".partial")
     batches = _batches(expr, con)
-    if fmt == "parquet":
-        with pq.ParquetWriter(partial, batches.schema) as writer:
-            for batch in batches:
-                writer.write_batch(batch)
-    else:
-        with partial.open("w", encoding="utf-8-sig", newline="") as fh:
-            header = True
-            for batch in batches:
-                labelled(batch.to_pandas()).to_csv(fh, index=False, header=header)
-                header = False
-            if header:  # no rows: the header alone
-                pd.DataFrame(columns=batches.schema.names).to_csv(fh, index=False)
+    try:
+        if fmt == "parquet":
+            with pq.ParquetWriter(partial, batches.schema) as writer:
+                for batch in batches:
+                    writer.write_batch(batch)
+        else:
+            with partial.open("w", encoding="utf-8-sig", newline="") as fh:
+                header = True
+                for batch in batches:
+                    labelled(batch.to_pandas()).to_csv(fh, index=False, header=header)
+                    header = False
+                if header:  # no rows: the header alone
+                    pd.DataFrame(columns=batches.schema.names).to_csv(fh, index=False)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failed write leaves neither a half file nor a stale one
+        raise
     partial.replace(path)
 
 

@@ -18,7 +18,6 @@ from yrdhub.analytics.records import BadRecord, Party, Record
 from yrdhub.analytics.textio import numbered_lines, open_text
 
 FIRST_LINE_LIMIT = 8 << 20  # characters: a longer first line is a minified document, streamed
-SCALARS = ("null", "boolean", "integer", "double", "number", "string")
 
 
 def read_openalex(path: Path) -> Iterator[Record | BadRecord]:
@@ -85,45 +84,36 @@ class _Utf8Bytes:
 
 
 def _read_document(path: Path) -> Iterator[Record | BadRecord]:
-    """Works of a JSON document from ijson's events: each element of a top-level array, each element of
-    a top-level object's `results`, or the top-level object itself when it has no `results`."""
+    """Works of a JSON document: the elements of a top-level array, the `results` of a top-level object
+    (an API page), or the object itself when it has no `results` (one work)."""
     file = str(path)
-    n = 0
-    builder: ijson.ObjectBuilder | None = None  # the value being built
-    top: ijson.ObjectBuilder | None = None  # a top-level object, kept until it turns out to be a page
-    page = False
     with open_text(path) as fh:
-        try:
-            for prefix, event, value in ijson.parse(_Utf8Bytes(fh), use_float=True):
-                if prefix == "" and event == "start_map":
-                    top = ijson.ObjectBuilder()
-                elif prefix == "" and event in SCALARS:
-                    yield BadRecord(file, 1, "not a JSON object or array of works")
-                if top is not None and not page:
-                    if prefix == "" and event == "map_key" and value == "results":
-                        page, top = True, None  # a page: its results are the works, the rest is ignored
-                    else:
-                        top.event(event, value)
-                        if prefix == "" and event == "end_map":
-                            n += 1
-                            yield _work(file, n, top.value)
-                            top = None
-                    continue
-                item = prefix in ("item", "results.item")
-                if builder is None and item and event in ("start_map", "start_array"):
-                    builder = ijson.ObjectBuilder()
-                elif builder is None and item:  # a scalar where a work should be
-                    n += 1
-                    yield BadRecord(file, n, "not a JSON object")
-                    continue
-                if builder is not None:
-                    builder.event(event, value)
-                    if item and event in ("end_map", "end_array"):
-                        n += 1
-                        yield _work(file, n, builder.value)
-                        builder = None
-        except ijson.JSONError as exc:
-            yield BadRecord(file, n + 1, f"invalid JSON after work {n}: {exc}")
+        head = fh.read(1 << 12).lstrip("\ufeff \t\r\n")[:1]
+    n = 0
+    try:
+        if head == "[":
+            prefix = "item"
+        elif head == "{":
+            prefix = "results.item" if _has_results(path) else ""
+        else:
+            yield BadRecord(file, 1, "not a JSON object or array of works")
+            return
+        with open_text(path) as fh:
+            for work in ijson.items(_Utf8Bytes(fh), prefix, use_float=True):
+                n += 1
+                yield _work(file, n, work)
+    except ijson.JSONError as exc:
+        reason = (str(exc).splitlines() or [""])[0]  # yajl appends a drawing of the spot on further lines
+        yield BadRecord(file, n + 1, f"invalid JSON after work {n}: {reason}")
+
+
+def _has_results(path: Path) -> bool:
+    """Whether the top-level object has a `results` key (read up to that key only)."""
+    with open_text(path) as fh:
+        return any(
+            prefix == "" and event == "map_key" and value == "results"
+            for prefix, event, value in ijson.parse(_Utf8Bytes(fh))
+        )
 
 
 def _work(file: str, line: int, work: Any) -> Record | BadRecord:
