@@ -137,11 +137,17 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings, session: Session) -> Iterator[FastAPI]:
+    from sqlalchemy.orm import sessionmaker
+
     from yrdhub.web.app import create_app
-    from yrdhub.web.deps import get_session
+    from yrdhub.web.deps import get_session, get_write_session
 
     application = create_app(settings)
     application.dependency_overrides[get_session] = lambda: session
+    application.dependency_overrides[get_write_session] = lambda: session
+    # Background work (e.g. noting a token's use) opens sessions of its own: inside the test's transaction too.
+    application.state.session_factory = sessionmaker(bind=session.connection(), expire_on_commit=False,
+                                                     join_transaction_mode="create_savepoint")
     yield application
     application.state.engine.dispose()
 

@@ -28,8 +28,14 @@ class Settings(BaseSettings):
     login_lockout_s: int = 15 * 60
     token_default_days: int = 90
     default_lang: Literal["zh", "en"] = "zh"
-    # Largest report file accepted for upload (PDF, DOCX, TXT), in MB.
+    # Largest file accepted for upload (report files, import files, templates), in MB.
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
+    # Most rows accepted in one import file.
+    max_import_rows: int = Field(default=200_000, ge=1)
+    # Database connections: the web server runs sync handlers on up to 40 threads.
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=50, ge=0)
+    db_busy_timeout_s: float = Field(default=30, gt=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_secret(self) -> Settings:

@@ -47,19 +47,34 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+WRITE = "yrdhub_write"  # execution option of the engine a writing session is bound to (see session_factory)
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 50, busy_timeout_s: float = 30,
+                **kwargs: Any) -> Engine:
+    """The engine. Its pool holds enough connections for the web server's thread pool (FastAPI runs sync
+    handlers on up to 40 threads), so concurrent readers wait for a thread, never for a pooled connection."""
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": busy_timeout_s}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        else:
+            pool = {}  # an in-memory database lives in one connection
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s},
+                               **pool, **kwargs)
         _sqlite_proper_transactions(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **pool, **kwargs)
 
 
 def _sqlite_proper_transactions(engine: Engine) -> None:
-    """Let SQLAlchemy, not pysqlite, emit BEGIN, so SAVEPOINTs and foreign keys behave (SQLAlchemy docs recipe)."""
+    """Let SQLAlchemy, not pysqlite, emit BEGIN, so SAVEPOINTs and foreign keys behave (SQLAlchemy docs recipe).
+
+    In WAL mode readers never block the writer nor each other: a reading session begins DEFERRED (it takes no
+    lock until it writes, which it must not). A writing session begins IMMEDIATE: it takes the write lock at
+    once, so writers queue (up to the busy timeout) instead of failing when a read snapshot cannot be upgraded.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -77,11 +92,12 @@ def _sqlite_proper_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN DEFERRED")
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(engine: Engine, *, write: bool = True) -> sessionmaker[Session]:
+    """Sessions of a unit of work. `write=False` for requests that only read (on SQLite they take no lock)."""
+    return sessionmaker(bind=engine.execution_options(**{WRITE: True}) if write else engine, expire_on_commit=False)
 
 
 @contextmanager

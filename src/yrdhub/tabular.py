@@ -1,19 +1,36 @@
-"""Reading uploaded tables (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX) and writing safe exports."""
+"""Reading uploaded tables (CSV in UTF-8, UTF-8 with BOM or GBK; XLSX; JSON arrays of objects) and writing safe
+exports. Reading refuses a file as a whole with a `TableError` code; rows are judged by `yrdhub.imports`."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from yrdhub.errors import DomainError, register
+from yrdhub.i18n import N_
+
 MAX_BYTES = 200 * 1024 * 1024
 
 
-class TableError(ValueError):
+class TableError(DomainError):
     """The file as a whole cannot be read (encoding, format, header)."""
+
+
+register({
+    "table.empty": N_("The file is empty."),
+    "table.no_rows": N_("The file has no rows."),
+    "table.too_large": N_("The file is too large (at most {limit_mb} MB)."),
+    "table.encoding": N_("The file's text encoding is not recognised (UTF-8 or GBK expected)."),
+    "table.binary": N_("The file has binary content: it is not a CSV file."),
+    "table.xlsx": N_("The Excel file cannot be read."),
+    "table.json": N_("The JSON is not valid (line {line}: {reason})."),
+    "table.json_shape": N_("The JSON must be an array of objects, or an object with a 'rows' array."),
+})
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -27,29 +44,51 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "gbk"
     except UnicodeDecodeError as exc:
-        reason = f"无法识别文件编码（支持 UTF-8、GBK）/ unknown encoding (UTF-8 or GBK expected): {exc}"
-        raise TableError(reason) from exc
+        raise TableError("table.encoding") from exc
 
 
 def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     """Header, (line number, cells) for every non-empty row, and the encoding or format found."""
     if not data.strip():
-        raise TableError("文件为空 / the file is empty")
+        raise TableError("table.empty")
     if len(data) > MAX_BYTES:
-        raise TableError(f"文件过大（上限 {MAX_BYTES // 2**20} MB）/ file too large")
+        raise TableError("table.too_large", limit_mb=MAX_BYTES // 2**20)
     suffix = Path(filename).suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"} or data[:4] == b"PK\x03\x04":
         rows, fmt = _xlsx_rows(data), "xlsx"
     else:
         text, fmt = decode(data)
         if "\x00" in text:
-            raise TableError("文件含二进制内容，不是 CSV / binary content: not a CSV file")
+            raise TableError("table.binary")
         rows = [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)]
     rows = [(line, [c.strip() for c in cells]) for line, cells in rows if any(c.strip() for c in cells)]
     if not rows:
-        raise TableError("文件没有内容 / the file has no rows")
+        raise TableError("table.no_rows")
     (_, header), body = rows[0], rows[1:]
     return header, body, fmt
+
+
+def is_json(data: bytes, filename: str) -> bool:
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return filename.lower().endswith(".json") or head in (b"[", b"{")
+
+
+def read_json(data: bytes) -> list[Any]:
+    """The items of a JSON array of objects (or of the `rows`/`items`/`data`/`records` array of an object)."""
+    if not data.strip():
+        raise TableError("table.empty")
+    text, _ = decode(data)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TableError("table.json", line=exc.lineno, reason=exc.msg) from exc
+    if isinstance(doc, dict):
+        doc = next((doc[k] for k in ("rows", "items", "data", "records") if isinstance(doc.get(k), list)), None)
+    if not isinstance(doc, list):
+        raise TableError("table.json_shape")
+    if not doc:
+        raise TableError("table.no_rows")
+    return doc
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
@@ -59,7 +98,7 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for every kind of broken file
-        raise TableError(f"无法读取 Excel 文件 / cannot read the Excel file: {exc}") from exc
+        raise TableError("table.xlsx") from exc
     return [(i, [_cell(v) for v in row]) for i, row in enumerate(sheet, start=1)]
 
 

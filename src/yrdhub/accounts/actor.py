@@ -27,6 +27,7 @@ class Actor:
     # None for a browser session (the user's full rights); a set of scopes for an API token.
     token_scopes: frozenset[str] | None = None
     via: str = "anonymous"  # anonymous | session | token | cli | system
+    token_id: int | None = None  # the API token acting, if any
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import ColumnElement, false
+
+from yrdhub.accounts.access import ReadRule
 from yrdhub.accounts.actor import Actor
+from yrdhub.errors import DomainError, register
+from yrdhub.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -23,11 +30,16 @@ class Target:
     provinces: tuple[str, ...] = ()  # e.g. the owner jurisdictions of a (joint) programme
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(DomainError):
+    """The policy refuses the action (401 for the anonymous public, 403 for a signed-in user)."""
+
     def __init__(self, action: str, actor: Actor) -> None:
-        super().__init__(f"{actor.username} may not {action}")
+        super().__init__("policy.denied", action=action)
         self.action = action
         self.actor = actor
+
+
+register({"policy.denied": N_("You are not allowed to do this ({action}).")})
 
 
 Rule = Callable[[Actor, Target], bool]
@@ -144,3 +156,23 @@ def can(actor: Actor, action: str, target: Target | None = None) -> bool:
 def authorize(actor: Actor, action: str, target: Target | None = None) -> None:
     if not can(actor, action, target):
         raise PermissionDenied(action, actor)
+
+
+# --- reads: one ReadRule per model (or per named aspect, e.g. a report's full text), declared by its module -------
+
+_READ_RULES: dict[Any, ReadRule] = {}
+
+
+def read_rule(rule: ReadRule, name: str | None = None) -> ReadRule:
+    """Declare who may read rows of `rule.model` (or, under `name`, one aspect of them)."""
+    key = name or rule.model
+    if key in _READ_RULES and _READ_RULES[key] is not rule:
+        raise RuntimeError(f"a read rule for {key!r} is declared twice")
+    _READ_RULES[key] = rule
+    return rule
+
+
+def readable(actor: Actor, model: Any, now: datetime | None = None) -> ColumnElement[bool]:
+    """An SQL condition: the rows of `model` (or the named aspect) the actor may read; nothing without a rule."""
+    rule = _READ_RULES.get(model)
+    return rule.condition(actor, now) if rule is not None else false()

@@ -13,7 +13,7 @@ from typing import Any
 import argon2.profiles
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from yrdhub.accounts import audit
@@ -67,9 +67,11 @@ def snapshot(user: User) -> dict[str, Any]:
             "is_active": user.is_active, "grants": sorted(f"{g.role}@{g.scope}" for g in user.grants)}
 
 
-def actor_for(user: User, *, via: str = "session", token_scopes: frozenset[str] | None = None) -> Actor:
+def actor_for(user: User, *, via: str = "session", token_scopes: frozenset[str] | None = None,
+              token_id: int | None = None) -> Actor:
     grants = tuple(Grant(g.role, g.scope) for g in user.grants)
-    return Actor(user_id=user.id, username=user.username, grants=grants, token_scopes=token_scopes, via=via)
+    return Actor(user_id=user.id, username=user.username, grants=grants, token_scopes=token_scopes, via=via,
+                 token_id=token_id)
 
 
 def get_user(session: Session, *, username: str) -> User | None:
@@ -252,8 +254,15 @@ def actor_for_token(session: Session, secret: str) -> Actor | None:
                            ).scalar_one()
     if not user.is_active:
         return None
-    row.last_used_at = now
-    return actor_for(user, via="token", token_scopes=frozenset(row.scopes))
+    return actor_for(user, via="token", token_scopes=frozenset(row.scopes), token_id=row.id)
+
+
+def note_token_use(session: Session, *, token_id: int, at: datetime | None = None) -> None:
+    """Record when a token was last used (at most once a minute: a busy client does not write on every call)."""
+    now = at or utcnow()
+    session.execute(update(ApiToken).where(ApiToken.id == token_id)
+                    .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - timedelta(minutes=1)))
+                    .values(last_used_at=now))
 
 
 def bootstrap_admin(session: Session, *, actor: Actor, username: str = "admin") -> tuple[str, str] | None:

@@ -16,9 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from yrdhub import __version__
-from yrdhub.accounts.policy import PermissionDenied
 from yrdhub.config import Settings, get_settings
 from yrdhub.db import make_engine, session_factory
+from yrdhub.errors import DomainError
 from yrdhub.web import errors
 from yrdhub.web.api import accounts as api_accounts
 from yrdhub.web.api import monitoring as api_monitoring
@@ -44,7 +44,8 @@ API_DESCRIPTION = """长三角科技创新共同体信息平台 JSON API。
 
 Reads are public; writes need a signed-in session (plus the `X-CSRF-Token` header) or an API token. Every write
 is decided by one policy and audited. List endpoints export all matching rows with `format=csv|xlsx`.
-Errors: `{"error": {"code", "message", "message_en", "fields": [{"field", "message", "message_en"}]}}`.
+Errors: `{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`, the message in the request's
+language (`Accept-Language` or `?lang=en`); `code` is stable and documented in docs/api.md.
 """
 
 
@@ -52,10 +53,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="yrdhub API", version=__version__, description=API_DESCRIPTION,
                   docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow, busy_timeout_s=settings.db_busy_timeout_s)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    app.state.session_factory = session_factory(engine)  # writes (POST, PUT, PATCH, DELETE, background tasks)
+    app.state.read_session_factory = session_factory(engine, write=False)  # everything else
 
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="yrdhub_session",
@@ -89,16 +92,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.ApiError, _api_or_page(errors.api_error_handler))
+    app.add_exception_handler(DomainError, _api_or_page(errors.domain_handler))
     app.add_exception_handler(RequestValidationError, _api_or_page(errors.validation_handler))
-    app.add_exception_handler(PermissionDenied, _api_or_page(errors.permission_handler))
     app.add_exception_handler(IntegrityError, _api_or_page(errors.integrity_handler))
 
     async def http_exception(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        body = errors.http_payload(errors.lang_of(request), exc.status_code)
         if errors.is_api(request):
-            return JSONResponse(errors.http_error_body(exc.status_code, exc.detail), status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
-        return _error_page(request, exc.status_code, errors.http_error_body(exc.status_code, exc.detail))
+            return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return _error_page(request, exc.status_code, body)
 
     app.add_exception_handler(StarletteHTTPException, http_exception)
 
@@ -107,15 +110,14 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 def _api_or_page(handler: Handler) -> Handler:
-    """API paths get the JSON error; pages get the same error rendered (or a redirect to log in)."""
+    """API paths get the JSON error; pages get the same error rendered (or a redirect to sign in)."""
     async def dispatch(request: Request, exc: Exception) -> Response:
         response = await handler(request, exc)
         if errors.is_api(request):
             return response
-        payload = json.loads(bytes(response.body))
         if response.status_code == 401:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return _error_page(request, response.status_code, payload)
+        return _error_page(request, response.status_code, json.loads(bytes(response.body)))
 
     return dispatch
 

@@ -7,14 +7,15 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Form, Header, Path, Request
+from fastapi import BackgroundTasks, Depends, Form, Header, Path, Request
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, Actor
 from yrdhub.accounts.models import User
 from yrdhub.config import Settings
+from yrdhub.db import transaction
 from yrdhub.web.errors import ApiError
 from yrdhub.web.i18n import Lang
 
@@ -24,9 +25,24 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request. Handlers that write call session.commit() once; anything else rolls back."""
-    session: Session = request.app.state.session_factory()
+    """One session per request. Handlers that write call session.commit() once; anything else rolls back.
+    A GET reads (on SQLite without taking the write lock); a GET that records something asks for
+    `WriteSessionDep` instead."""
+    state = request.app.state
+    factory = state.read_session_factory if request.method in READING_METHODS else state.session_factory
+    yield from _session(factory)
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    yield from _session(request.app.state.session_factory)
+
+
+def _session(factory: sessionmaker[Session]) -> Iterator[Session]:
+    session: Session = factory()
     try:
         yield session
     finally:
@@ -38,6 +54,7 @@ def get_session(request: Request) -> Iterator[Session]:
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 def session_user(request: Request, session: Session) -> User | None:
@@ -52,14 +69,21 @@ def session_user(request: Request, session: Session) -> User | None:
     return user
 
 
-def get_actor(request: Request, session: SessionDep,
+def _note_token_use(factory: sessionmaker[Session], token_id: int) -> None:
+    with transaction(factory) as session:
+        accounts.note_token_use(session, token_id=token_id)
+
+
+def get_actor(request: Request, session: SessionDep, background: BackgroundTasks,
               authorization: Annotated[str | None, Header()] = None) -> Actor:
     if authorization:
         scheme, _, secret = authorization.partition(" ")
         actor = accounts.actor_for_token(session, secret.strip()) if scheme.lower() == "bearer" else None
         if actor is None:
-            raise ApiError(401, "invalid_token", "令牌无效、已过期或已撤销 / token invalid, expired or revoked")
-        session.commit()  # records last_used_at
+            raise ApiError(401, "invalid_token")
+        assert actor.token_id is not None
+        # Its own unit of work after the response: the request's transaction stays the handler's.
+        background.add_task(_note_token_use, request.app.state.session_factory, actor.token_id)
         request.state.actor = actor
         return actor
     user = session_user(request, session)
@@ -95,7 +119,7 @@ def _valid_csrf(request: Request, supplied: str | None) -> bool:
 def check_csrf_form(request: Request, csrf_token: Annotated[str, Form()] = "") -> None:
     """Every page form carries the session's CSRF token (HTMX sends it as a header instead)."""
     if not _valid_csrf(request, csrf_token or request.headers.get("x-csrf-token")):
-        raise ApiError(403, "csrf", "表单已过期，请刷新页面后重试 / the form expired; reload the page and retry")
+        raise ApiError(403, "csrf")
 
 
 def check_csrf_api(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
@@ -103,7 +127,7 @@ def check_csrf_api(request: Request, authorization: Annotated[str | None, Header
     if authorization:
         return
     if request.session.get("uid") is not None and not _valid_csrf(request, request.headers.get("x-csrf-token")):
-        raise ApiError(403, "csrf", "缺少或错误的 X-CSRF-Token / missing or wrong X-CSRF-Token header")
+        raise ApiError(403, "csrf_header")
 
 
 CsrfForm = Depends(check_csrf_form)

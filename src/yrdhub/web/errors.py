@@ -1,7 +1,9 @@
-"""Consistent error bodies for the JSON API: {"error": {code, message, message_en, fields: [...]}}."""
+"""Error bodies for the API and the pages, rendered from codes in the request's language:
+`{"error": {"code", "message", "fields": [{"field", "code", "message"}]}}`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fastapi import Request
@@ -9,71 +11,126 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from yrdhub import errors
 from yrdhub.accounts.policy import PermissionDenied
-from yrdhub.web.i18n import split
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-
-
-def body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    zh, en = split(message)
-    field_list = []
-    for name, text in (fields or {}).items():
-        fzh, fen = split(text)
-        field_list.append({"field": name, "message": fzh, "message_en": fen})
-    return {"error": {"code": code, "message": zh, "message_en": en, "fields": field_list}}
-
+from yrdhub.errors import Conflict, DomainError, FieldError, NotFound, TooLarge
+from yrdhub.i18n import N_, Lang
 
 STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
                 422: "validation_error", 429: "too_many_requests"}
-STATUS_MESSAGES = {401: "需要登录或有效的 API 令牌 / authentication required",
-                   403: "没有权限执行此操作 / not allowed", 404: "未找到 / not found",
-                   405: "不支持该方法 / method not allowed"}
+errors.register({
+    "bad_request": N_("The request cannot be read."),
+    "unauthenticated": N_("Sign in, or give a valid API token."),
+    "forbidden": N_("You are not allowed to do this."),
+    "method_not_allowed": N_("This method is not supported here."),
+    "conflict": N_("The request conflicts with the record's current state."),
+    "too_large": N_("The request is too large."),
+    "unsupported_media_type": N_("This kind of content is not accepted here."),
+    "validation_error": N_("The request has invalid values; nothing was saved."),
+    "too_many_requests": N_("Too many requests; try again later."),
+    "error": N_("The request failed."),
+    "csrf": N_("The form expired; reload the page and try again."),
+    "csrf_header": N_("The X-CSRF-Token header is missing or wrong."),
+    "invalid_token": N_("The API token is invalid, expired or revoked."),
+    "nul_character": N_("The request contains a NUL character."),
+})
+
+
+class ApiError(Exception):
+    """A refusal decided in the web shell itself (a missing token, a bad CSRF header), with its HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str = "", fields: dict[str, str] | None = None,
+                 **params: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.params = status, code, params
+        self.message, self.fields = message, fields or {}  # legacy: bilingual prose, until every module has codes
+
+
+def lang_of(request: Request) -> Lang:
+    lang: Lang | None = getattr(request.state, "lang", None)
+    return lang or "zh"
+
+
+def field_payload(lang: Lang, fields: Iterable[FieldError]) -> list[dict[str, str]]:
+    return [{"field": f.field, "code": f.code, "message": errors.render(f.code, f.params, lang)} for f in fields]
+
+
+def payload(lang: Lang, code: str, params: Mapping[str, Any] | None = None,
+            fields: Iterable[FieldError] = ()) -> dict[str, Any]:
+    return {"error": {"code": code, "message": errors.render(code, params or {}, lang),
+                      "fields": field_payload(lang, fields)}}
+
+
+def status_of(exc: DomainError) -> int:
+    if isinstance(exc, PermissionDenied):
+        return 401 if exc.actor.user_id is None else 403
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict):
+        return 409
+    if isinstance(exc, TooLarge):
+        return 413
+    return 422
 
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    """Legacy: a body from bilingual prose ("中文 / English"), until every module raises codes."""
+    from yrdhub.web.i18n import split
+
+    zh, en = split(message)
+    rows = [{"field": k, "message": split(v)[0], "message_en": split(v)[1]} for k, v in (fields or {}).items()]
+    return {"error": {"code": code, "message": zh, "message_en": en, "fields": rows}}
+
+
+def _legacy_body(lang: Lang, exc: ApiError) -> dict[str, Any]:
+    from yrdhub.web.i18n import split
+
+    if not exc.message:
+        return payload(lang, exc.code, exc.params)
+    zh, en = split(exc.message)
+    fields = [{"field": k, "code": "validation.invalid", "message": split(v)[1 if lang == "en" else 0]}
+              for k, v in exc.fields.items()]
+    return {"error": {"code": exc.code, "message": en if lang == "en" else zh, "fields": fields}}
+
+
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(body(exc.code, exc.message, exc.fields), status_code=exc.status)
+    return JSONResponse(_legacy_body(lang_of(request), exc), status_code=exc.status)
+
+
+async def domain_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    status = status_of(exc)
+    code = exc.code
+    if isinstance(exc, PermissionDenied):
+        code = STATUS_CODES[status]
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(payload(lang_of(request), code, exc.params, exc.field_errors), status_code=status,
+                        headers=headers)
 
 
 async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    fields = {}
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        fields[loc or "request"] = f"输入无效 / {err.get('msg', 'invalid')}"
-    return JSONResponse(body("validation_error", "请求参数有误 / invalid request", fields), status_code=422)
+    return JSONResponse(payload(lang_of(request), "validation_error", {}, errors.field_errors(exc)),
+                        status_code=422)
 
 
 async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
-    """A unique or foreign-key constraint refused the write (e.g. a duplicate code): the transaction is rolled
-    back and the client is told, instead of a 500."""
-    return JSONResponse(body("conflict", "与已有记录冲突（编号或代码重复，或引用的记录不存在），未写入任何数据 / "
-                                         "conflicts with existing records (a duplicate number or code, or a missing "
-                                         "referenced record); nothing was written"), status_code=409)
+    """A unique or foreign-key constraint refused the write: the transaction is rolled back, the client told."""
+    return JSONResponse(payload(lang_of(request), "duplicate"), status_code=409)
 
 
-async def permission_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, PermissionDenied)
-    anonymous = exc.actor.user_id is None
-    status = 401 if anonymous else 403
-    return JSONResponse(body(STATUS_CODES[status], STATUS_MESSAGES[status]), status_code=status,
-                        headers={"WWW-Authenticate": "Bearer"} if anonymous else None)
-
-
-def http_error_body(status: int, detail: Any) -> dict[str, Any]:
-    message = STATUS_MESSAGES.get(status) or (detail if isinstance(detail, str) else "请求失败 / request failed")
-    return body(STATUS_CODES.get(status, "error"), message)
+def http_payload(lang: Lang, status: int) -> dict[str, Any]:
+    return payload(lang, STATUS_CODES.get(status, "error"))
 
 
 def is_http_exception(exc: Exception) -> bool:
     return isinstance(exc, StarletteHTTPException)
+
+
+__all__ = ["ApiError", "Conflict", "DomainError", "NotFound", "payload"]

@@ -8,7 +8,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from yrdhub.web.errors import body
+from yrdhub.i18n import Lang, lang_of
+from yrdhub.web.errors import payload
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -22,11 +23,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         if _has_nul(request):  # PostgreSQL text cannot hold NUL; no legitimate request carries one
-            return JSONResponse(body("bad_request", "请求含非法字符（NUL）/ the request contains a NUL character"),
-                                status_code=400)
-        # zh-CN first: English only when asked for (the switch sets a cookie), whatever the browser's default.
-        lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
-        request.state.lang = "en" if lang == "en" else "zh"
+            return JSONResponse(payload(request_lang(request), "nul_character"), status_code=400)
+        request.state.lang = request_lang(request)
         response = await call_next(request)
         headers = response.headers
         if not request.url.path.startswith(("/api/docs", "/api/redoc")):
@@ -41,6 +39,15 @@ class SecurityHeaders(BaseHTTPMiddleware):
         if "lang" in request.query_params and request.query_params["lang"] in ("zh", "en"):
             response.set_cookie("lang", request.query_params["lang"], max_age=365 * 86400, samesite="lax")
         return response
+
+
+def request_lang(request: Request) -> Lang:
+    """zh-CN first: pages are English only when asked for (`?lang=en`, remembered in a cookie), whatever the
+    browser's default; an API client may also ask with Accept-Language."""
+    asked = request.query_params.get("lang") or request.cookies.get("lang")
+    if asked is None and request.url.path.startswith("/api/"):
+        asked = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
+    return lang_of(asked)
 
 
 def _has_nul(request: Request) -> bool:

@@ -1,48 +1,90 @@
-"""Jinja2 environment shared by all pages, with the helpers every template needs."""
+"""Jinja2 environments for the pages, one per language (gettext through `jinja2.ext.i18n`), with the helpers
+every template needs: locale numbers and Beijing times, names in the reader's language, labels of values."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import Response
 
+from yrdhub import i18n
+from yrdhub.errors import render as render_error
+from yrdhub.i18n import Lang
 from yrdhub.web.deps import csrf_token
-from yrdhub.web.i18n import pick, t
+from yrdhub.web.i18n import pick
+from yrdhub.web.labels import TABLES
 
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _number(value: float | int | None, digits: int = 1) -> str:
-    if value is None:
+def _name(obj: Any, lang: Lang, short: bool = False) -> str:
+    """An object's name in the reader's language: `name_en` in English when it has one, else the Chinese."""
+    if obj is None:
         return "—"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
+    english = getattr(obj, "name_en", "") if not isinstance(obj, dict) else obj.get("name_en", "")
+    if lang == "en" and english:
+        return str(english)
+    field = "short_name" if short else "name"
+    value = obj.get(field) if isinstance(obj, dict) else getattr(obj, field, None)
+    return str(value if value is not None else (obj.get("name") if isinstance(obj, dict) else obj.name))
 
 
-def _date(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+def _message(error: Any, lang: Lang) -> str:
+    """A refusal shown in the page's language: a DomainError, a FieldError or a row error (code and params)."""
+    if isinstance(error, str):
+        return pick(error, lang)
+    return render_error(error.code, getattr(error, "params", {}), lang)
 
 
-templates.env.filters["num"] = _number
-templates.env.filters["dt"] = _date
+def _integral(value: Any) -> bool:
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def make_environment(lang: Lang) -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]),
+                      extensions=["jinja2.ext.i18n"], auto_reload=True)
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+
+    def label(table: str, value: Any) -> str:
+        msgid = TABLES[table].get(str(value))
+        return i18n.gettext(lang, msgid) if msgid is not None else str(value)
+
+    def num(value: Any, digits: int = 1) -> str:
+        return i18n.format_number(value, lang, None if _integral(value) else digits)
+
+    env.filters.update({
+        "num": num,
+        "dt": lambda value: i18n.format_datetime(value, lang),
+        "day": lambda value: i18n.format_date(value, lang) if isinstance(value, (date, datetime)) else value,
+        "name": lambda obj: _name(obj, lang),
+        "short_name": lambda obj: _name(obj, lang, short=True),
+        "msg": lambda value: i18n.gettext(lang, value),
+        "message": lambda error: _message(error, lang),
+    })
+    env.globals["pick"] = lambda text: pick(text, lang)  # legacy bilingual service messages
+    env.globals.update({"label": label, "lang": lang})
+    return env
+
+
+@lru_cache(maxsize=2)
+def templates(lang: Lang) -> Jinja2Templates:
+    return Jinja2Templates(env=make_environment(lang))
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-    lang = request.state.lang
-    actor = getattr(request.state, "actor", None)
+    lang: Lang = request.state.lang
     base = {
         "lang": lang,
-        "t": lambda key: t(key, lang),
-        "pick": lambda text: pick(text, lang),
         "csrf": csrf_token(request),
-        "actor": actor,
+        "actor": getattr(request.state, "actor", None),
         "path": request.url.path,
         "query": request.url.query,
         "other_lang": "en" if lang == "zh" else "zh",
     }
-    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
+    return templates(lang).TemplateResponse(request, name, {**base, **context}, status_code=status_code)

@@ -8,10 +8,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts import service as accounts
+from yrdhub.i18n import N_
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, session_user
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+FAILED, LOCKED = N_("Wrong username or password"), N_("Too many attempts; try again later")
+PASSWORD_CHANGED = N_("Password changed")
 
 
 def _safe_next(target: str) -> str:
@@ -31,7 +34,7 @@ def login(request: Request, session: SessionDep, settings: SettingsDep, username
                                    max_failures=settings.login_max_failures, lockout_s=settings.login_lockout_s)
     session.commit()  # failed attempts must be remembered for throttling
     if result.user is None:
-        key = "login.locked" if result.locked_until else "login.failed"
+        key = LOCKED if result.locked_until else FAILED
         return render(request, "accounts/login.html", next=_safe_next(next), error=key,
                       status_code=429 if result.locked_until else 401)
     csrf = request.session.get("csrf")
@@ -102,4 +105,4 @@ def change_password(request: Request, session: SessionDep, actor: ActorDep, old_
         return _account_page(request, session, user, status_code=422, error=str(exc))
     session.commit()
     request.session["pwd"] = user.password_changed_at.isoformat()
-    return _account_page(request, session, user, message="account.password_changed")
+    return _account_page(request, session, user, message=PASSWORD_CHANGED)

@@ -11,13 +11,15 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from yrdhub import search
+from yrdhub.i18n import gettext
 from yrdhub.outputs import files, service
+from yrdhub.outputs.labels import RESULT_KIND
 from yrdhub.outputs.models import Achievement, Report
+from yrdhub.programmes.labels import PROJECT_STATUS
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.web.api.outputs import file_response
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
-from yrdhub.web.i18n import t
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -155,8 +157,8 @@ def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str =
                   "province": "地区" if zh else "Jurisdiction", "openness": "公开类别" if zh else "Openness",
                   "kind": "类别" if zh else "Kind", "funder": "出资方" if zh else "Funded by",
                   "status": "项目状态" if zh else "Project status", "discipline": "学科" if zh else "Discipline"},
-        "kind": {k: t(f"out.kind.{k}", request.state.lang) for k in LINKS},
-        "status": {s: t(f"prog.status.{s}", request.state.lang) for s in PROJECT_STATES},
+        "kind": {k: gettext(request.state.lang, RESULT_KIND[k]) for k in LINKS},
+        "status": {s: gettext(request.state.lang, PROJECT_STATUS[s]) for s in PROJECT_STATES},
         "funder": regions_,
         "type": {"final": "最终报告" if zh else "Final", "annual": "年度报告" if zh else "Annual",
                  "topical": "专题报告" if zh else "Topical", "paper": "论文" if zh else "Paper",

@@ -28,7 +28,6 @@ from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.regions.models import ORG_TYPES
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
-from yrdhub.web.errors import STATUS_MESSAGES
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -290,7 +289,7 @@ def _readable(session: SessionDep, actor: Actor, project_id: int) -> Project:
 
 
 def _denied(exc: PermissionDenied) -> str:
-    return STATUS_MESSAGES[403] + f" ({exc.action})"
+    return f"没有权限执行此操作（{exc.action}）/ you are not allowed to do this ({exc.action})"
 
 
 def _draft_form(session: SessionDep, project: Project) -> dict[str, Any]:

@@ -1,0 +1,26 @@
+"""The label tables pages look values up in (`label('project_status', p.status)`), from the modules' msgids."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from yrdhub.i18n import Msg
+from yrdhub.monitoring import labels as monitoring
+from yrdhub.outputs import labels as outputs
+from yrdhub.programmes import labels as programmes
+from yrdhub.regions import labels as regions
+
+TABLES: dict[str, Mapping[str, Msg]] = {
+    "project_status": programmes.PROJECT_STATUS,
+    "project_done": programmes.PROJECT_DONE,
+    "project_action": programmes.PROJECT_ACTION,
+    "decision": programmes.DECISION,
+    "participant_role": programmes.PARTICIPANT_ROLE,
+    "change_kind": programmes.CHANGE_KIND,
+    "submission_status": monitoring.SUBMISSION_STATUS,
+    "task_status": monitoring.TASK_STATUS,
+    "openness": outputs.OPENNESS,
+    "result_kind": outputs.RESULT_KIND,
+    "region_level": regions.REGION_LEVEL,
+    "org_type": regions.ORG_TYPE,
+}
