@@ -8,7 +8,7 @@ takes every state change through `Lifecycle.move`. Pages offer exactly `Lifecycl
              check=lambda project, ctx: ... a DomainError or None),
         ...])
 
-Concurrency: the object's table carries a `version` column mapped as SQLAlchemy's `version_id_col`, so every
+Concurrency: the object's table carries a `row_version` column mapped as SQLAlchemy's `version_id_col`, so every
 UPDATE of the row (a move, or any edit that touches it) compares and sets the version: of two simultaneous
 writes exactly one commits, the other fails (`StaleDataError`, reported as `state_changed`, 409). A write that
 changes only child rows (a funder's share, a value) touches the parent (`touch`) so that it takes part too.
