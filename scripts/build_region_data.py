@@ -76,6 +76,12 @@ def english(code: str, name: str, level: str, table: dict[str, str]) -> str:
         base = PINYIN_FIXES[code]
     elif table.get(code):
         base = table[code]
+        suffix_pinyin = {"新区": "xinqu", "区": "qu", "县": "xian"}
+        for suffix, sound in suffix_pinyin.items():  # the table romanises some full names (浦东新区: pudongxinqu)
+            if (name.endswith(suffix) and name != short and base.lower().endswith(sound)
+                    and not romanise(short).lower().endswith(sound)):
+                base = base[: -len(sound)]
+                break
     else:
         base = romanise(short)
     base = base[:1].upper() + base[1:]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from yrdhub.i18n import N_, Lang, format_message
 
 _MESSAGES: dict[str, str] = {}
@@ -168,6 +170,12 @@ register({
     "validation.json": N_("This is not valid JSON."),
     "validation.invalid": N_("This value is not valid."),
 })
+
+
+def schema_error(code: str, **params: Any) -> PydanticCustomError:
+    """A schema rule's refusal (raise it inside a Pydantic validator): its type is the registered code, so the
+    same code comes out of a form, the API and an import."""
+    return PydanticCustomError(code, message_of(code) or code, params)
 
 
 def field_errors(exc: Any, *, skip: tuple[str, ...] = ("body", "query", "path", "form")) -> list[FieldError]:

@@ -20,6 +20,7 @@ fails on the key, and the file is run again, now finding the rows the winner wro
 
 from __future__ import annotations
 
+import hashlib
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import authorize
 from yrdhub.errors import DomainError, field_errors, register
@@ -44,6 +46,7 @@ LIST_SPLIT = re.compile(r"[;；|、\n]")
 NOT_GIVEN = {"", "*", "-", "—", "不公开", "n/a"}
 
 register({
+    "import.refused": N_("The file was not imported; problems found: {count}. Nothing was written."),
     "import.duplicate_column": N_("The column {column} appears twice."),
     "import.missing_columns": N_("Required columns are missing: {columns}. Accepted columns: {accepted}."),
     "import.unknown_columns": N_("Columns not recognised: {columns}. Accepted columns: {accepted}."),
@@ -224,8 +227,10 @@ class Importer(ABC):
     def apply(self, row: Row) -> Outcome:
         """Turn the row into the module's schema and call its service (the only writer)."""
 
-    def finish(self) -> None:  # noqa: B027  (optional hook: work deferred to the end of a good file)
-        """Called once every row went through, inside the file's savepoint."""
+    def finish(self) -> Sequence[RowError]:
+        """Called once every row went through, inside the file's savepoint: work deferred to the end of a good
+        file (a bulk index, references to rows further down). Returns the rows it refuses."""
+        return ()
 
 
 def accepted(columns: Iterable[Column]) -> str:
@@ -368,8 +373,8 @@ def run(session: Session, importer: Callable[[Session, Actor], Importer], *, act
 def _run_once(session: Session, importer: Importer, report: ImportReport, data: bytes, filename: str,
               dry_run: bool, mapping: Mapping[str, str] | None, ignore_unknown: bool, max_rows: int,
               progress: Callable[[int, int], None] | None, last_try: bool) -> None:
+    authorize(importer.actor, importer.action)
     try:
-        authorize(importer.actor, importer.action)
         report.fmt, raws = read(data, filename, importer.columns, mapping=mapping, ignore_unknown=ignore_unknown)
     except DomainError as exc:
         report.errors.append(RowError(0, None, exc.code, exc.params))
@@ -381,45 +386,65 @@ def _run_once(session: Session, importer: Importer, report: ImportReport, data: 
     seen: dict[str, int] = {}
     outer = session.begin_nested()
     try:
-        for i, raw in enumerate(raws, start=1):
-            if progress and (i % 500 == 0 or i == len(raws)):
-                progress(i, len(raws))
-            if raw.problem is not None:
-                report.errors.append(raw.problem)
-                continue
-            row, problems = parse(raw, importer.columns)
-            if row is None:
-                report.errors.extend(problems)
-                continue
-            key = importer.key(row)
-            if key is not None:
-                if key in seen:
-                    report.errors.append(RowError(row.line, None, "import.duplicate_row", {"line": seen[key]}))
-                    continue
-                seen[key] = row.line
-            try:
-                with session.begin_nested():
-                    outcome = importer.apply(row)
-            except (ValidationError, DomainError) as exc:
-                report.errors.extend(_refusals(row, exc))
-                continue
-            except IntegrityError:
-                if not last_try:
-                    raise _Retry() from None
-                report.errors.append(RowError(row.line, None, "import.conflict"))
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if not report.errors:
-            importer.finish()
+        with audit.batched(session) as events:
+            _rows(session, importer, report, raws, seen, events, progress, last_try)
+            if not report.errors:
+                try:
+                    with session.begin_nested():
+                        report.errors.extend(importer.finish())
+                except DomainError as exc:
+                    report.errors.append(RowError(0, None, exc.code, exc.params))
+            if report.errors or dry_run:
+                events.clear()
         if report.errors or dry_run:
             outer.rollback()
         else:
             outer.commit()
+            audit.record(session, importer.actor, importer.action, "import", hashlib.sha256(data).hexdigest()[:16],
+                         after={"filename": filename, "rows": report.rows, "created": report.created,
+                                "updated": report.updated, "unchanged": report.unchanged})
     except BaseException:
         # A failed flush leaves the savepoint inactive but not closed: it must still be rolled back.
         if outer.is_active or session.in_nested_transaction():
             outer.rollback()
         raise
+
+
+def _rows(session: Session, importer: Importer, report: ImportReport, raws: list[_Raw], seen: dict[str, int],
+          events: list[Any], progress: Callable[[int, int], None] | None, last_try: bool) -> None:
+    """Each row parsed, checked for a repeated key, and applied in a savepoint of its own; a refused row's audit
+    events are dropped with its savepoint."""
+    for i, raw in enumerate(raws, start=1):
+        if progress and (i % 500 == 0 or i == len(raws)):
+            progress(i, len(raws))
+        if raw.problem is not None:
+            report.errors.append(raw.problem)
+            continue
+        row, problems = parse(raw, importer.columns)
+        if row is None:
+            report.errors.extend(problems)
+            continue
+        key = importer.key(row)
+        if key is not None:
+            if key in seen:
+                report.errors.append(RowError(row.line, None, "import.duplicate_row", {"line": seen[key]}))
+                continue
+            seen[key] = row.line
+        recorded = len(events)
+        try:
+            with session.begin_nested():
+                outcome = importer.apply(row)
+        except (ValidationError, DomainError) as exc:
+            del events[recorded:]
+            report.errors.extend(_refusals(row, exc))
+            continue
+        except IntegrityError:
+            del events[recorded:]
+            if not last_try:
+                raise _Retry() from None
+            report.errors.append(RowError(row.line, None, "import.conflict"))
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 def template(columns: Sequence[Column], example: Sequence[Any] = ()) -> tuple[list[str], list[list[Any]]]:

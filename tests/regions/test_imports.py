@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.accounts.models import AuditEvent
-from yrdhub.regions.imports import import_organisations
+from yrdhub import imports
+from yrdhub.regions.imports import OrgImporter
 from yrdhub.regions.models import Organisation
 
 GOOD = """名称,类型,统一社会信用代码,地址,别名,上级机构
@@ -31,7 +32,7 @@ def events(session: Session) -> int:
 
 def run(session: Session, data: bytes | str, filename: str = "orgs.csv", actor=SYSTEM):  # type: ignore[no-untyped-def]
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return import_organisations(session, actor=actor, data=raw, filename=filename)
+    return imports.run(session, OrgImporter, actor=actor, data=raw, filename=filename)
 
 
 def test_good_file_imports_and_second_run_changes_nothing(session: Session) -> None:
@@ -90,26 +91,44 @@ def test_every_bad_row_is_reported_and_nothing_written(session: Session) -> None
     ]) + "\n"
     report = run(session, bad)
     assert not report.ok
-    assert [(e.line, e.field) for e in report.errors] == [
-        (5, "name"), (6, "type"), (7, "uscc"), (8, "name"), (10, None), (9, "parent")]
-    assert "应为 3" in report.errors[2].reason and "第 2 行" in report.errors[3].reason
+    assert [(e.line, e.column, e.code) for e in report.errors] == [
+        (5, "名称", "cell.required"), (6, "类型", "org.type"), (7, "统一社会信用代码", "uscc.check"),
+        (8, None, "import.duplicate_row"), (10, None, "import.extra_cells")]
+    assert report.errors[2].params == {"expected": "3", "given": "4"} and report.errors[3].params == {"line": 2}
     assert count(session) == before and events(session) == n_events
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    (b"", "为空"),
-    (b"   \n\n", "为空"),
-    (b"\xff\xfe\x00\x00garbage\x81\x30", "编码"),
-    (b"foo,bar\n1,2\n", "缺少必需列"),
-    ("名称,类型,颜色\n甲,高校,红\n".encode(), "无法识别的列"),
-    ("名称,名称,类型\n甲,乙,高校\n".encode(), "列重复"),
-    (b"\x00\x01\x02binary\x00" * 10, "二进制"),
-    (b"PK\x03\x04not really a zip", "Excel"),
+def test_a_parent_named_nowhere_is_reported_once_every_row_is_in(session: Session) -> None:
+    report = run(session, GOOD + "某院所,institute,,上海市,,不存在的上级\n")
+    assert [(e.line, e.column, e.code, dict(e.params)) for e in report.errors] == [
+        (5, "上级机构", "org.parent_ref", {"parent": "不存在的上级"})]
+
+
+def test_a_parent_further_down_the_file(session: Session) -> None:
+    report = run(session, "名称,类型,地区,上级机构\n某研究所,institute,上海,某大学\n某大学,university,上海,\n")
+    assert report.ok, report.errors
+    child = session.execute(select(Organisation).where(Organisation.name == "某研究所")).scalar_one()
+    parent = session.execute(select(Organisation).where(Organisation.name == "某大学")).scalar_one()
+    assert child.parent_id == parent.id
+
+
+@pytest.mark.parametrize(("data", "code"), [
+    (b"", "table.empty"),
+    (b"   \n\n", "table.empty"),
+    (b"\xff\xfe\x00\x00garbage\x81\x30", "table.encoding"),
+    (b"foo,bar\n1,2\n", "import.missing_columns"),
+    ("名称,类型,颜色\n甲,高校,红\n".encode(), "import.unknown_columns"),
+    ("名称,名称,类型\n甲,乙,高校\n".encode(), "import.duplicate_column"),
+    (b"\x00\x01\x02binary\x00" * 10, "table.binary"),
+    (b"PK\x03\x04not really a zip", "table.xlsx"),
+    (b"[1, 2", "table.json"),
+    (b'{"a": 1}', "table.json_shape"),
 ])
-def test_hostile_files_get_a_clear_error(session: Session, data: bytes, fragment: str) -> None:
+def test_hostile_files_get_a_clear_error(session: Session, data: bytes, code: str) -> None:
     before = count(session)
     report = run(session, data)
-    assert report.file_error is not None and fragment in report.file_error, report.file_error
+    assert report.file_error is not None and report.file_error.code == code, report.errors
+    assert [e.line for e in report.errors] == [0]
     assert count(session) == before
 
 
@@ -119,26 +138,45 @@ def test_header_only_is_an_empty_import(session: Session) -> None:
 
 
 def test_large_file_with_one_bad_row_at_the_end(session: Session) -> None:
-    """100k rows: validated in full, the last row's error found by its line, nothing written."""
-    lines = ["名称,类型,地区"] + [f"企业{i:06d},enterprise,上海" for i in range(100_000)]
+    """Every row goes through the service; the last row's error is found by its line, nothing is written."""
+    lines = ["名称,类型,地区"] + [f"企业{i:06d},enterprise,上海" for i in range(5_000)]
     lines.append("企业000007,enterprise,上海")
-    before = count(session)
+    before, n_events = count(session), events(session)
     report = run(session, "\n".join(lines))
-    assert report.rows == 100_001
-    assert [(e.line, e.field) for e in report.errors] == [(100_002, "name")]
-    assert count(session) == before
+    assert report.rows == 5_001
+    assert [(e.line, e.code) for e in report.errors] == [(5_002, "import.duplicate_row")]
+    assert count(session) == before and events(session) == n_events
+
+
+def test_too_many_rows_are_refused_before_any_row_is_read(session: Session) -> None:
+    lines = ["名称,类型,地区"] + [f"企业{i:06d},enterprise,上海" for i in range(11)]
+    report = imports.run(session, OrgImporter, actor=SYSTEM, data="\n".join(lines).encode(), filename="o.csv",
+                         max_rows=10)
+    assert [(e.line, e.code, dict(e.params)) for e in report.errors] == [
+        (0, "import.too_many_rows", {"rows": 11, "limit": 10})]
 
 
 def test_jurisdiction_admin_may_only_import_own_province(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
     _, js = make_user("jurisdiction_admin", "320000")
     report = run(session, "名称,类型,地区\n南京企业,enterprise,南京\n杭州企业,enterprise,杭州\n", actor=js)
-    assert [(e.line, "无权" in e.reason) for e in report.errors] == [(3, True)]
+    assert [(e.line, e.code) for e in report.errors] == [(3, "policy.denied")]
     assert run(session, "名称,类型,地区\n南京企业,enterprise,南京\n", actor=js).created == 1
 
 
-def test_member_may_not_import(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
-    from yrdhub.accounts.policy import PermissionDenied
-
-    _, member = make_user("member", "org:1")
-    with pytest.raises(PermissionDenied):
-        run(session, GOOD, actor=member)
+def test_a_row_updating_another_provinces_organisation_is_refused(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The audit's take-over: a Jiangsu organisation named in a Shanghai admin's file with region 上海 was moved
+    to Shanghai, its address and credit code overwritten. A row is authorised against the record it changes."""
+    run(session, "名称,类型,地区,地址,统一社会信用代码\n苏州某研究院,institute,苏州,苏州市工业园区星湖街1号,"
+                 "91350100M000100Y43\n")
+    _, sh = make_user("jurisdiction_admin", "310000")
+    org = session.execute(select(Organisation).where(Organisation.name == "苏州某研究院")).scalar_one()
+    snapshot = (org.province_code, org.address, org.uscc)
+    by_code = run(session, "名称,类型,地区,地址,统一社会信用代码\n苏州某研究院,institute,上海,上海市浦东新区某路1号,"
+                           "91350100M000100Y43\n", actor=sh)
+    by_name = run(session, "名称,类型,地区,地址\n苏州某研究院,institute,上海,上海市浦东新区某路1号\n", actor=sh)
+    renamed = run(session, "名称,类型,统一社会信用代码\n上海接管研究院,institute,91350100M000100Y43\n", actor=sh)
+    for report in (by_code, by_name, renamed):
+        assert [(e.line, e.code) for e in report.errors] == [(2, "policy.denied")]
+    session.expire_all()
+    assert (org.province_code, org.address, org.uscc) == snapshot
+    assert snapshot == ("320000", "苏州市工业园区星湖街1号", "91350100M000100Y43")

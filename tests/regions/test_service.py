@@ -84,9 +84,15 @@ def test_boundaries_have_the_41_cities() -> None:
 
 def test_update_is_audited_and_office_only(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
     from yrdhub.accounts.policy import PermissionDenied
+    from yrdhub.errors import NotFound
+    from yrdhub.regions.schemas import RegionUpdate
 
     _, js_admin = make_user("jurisdiction_admin", "320000")
+    nanjing = regions.require(session, "320100")
     with pytest.raises(PermissionDenied):
-        regions.update(session, actor=js_admin, code="320100", changes={"name_en": "Nanking"})
-    region = regions.update(session, actor=SYSTEM, code="320100", changes={"name_en": "Nanking"})
-    assert region.name_en == "Nanking"
+        regions.update(session, actor=js_admin, region=nanjing, data=RegionUpdate(name_en="Nanking"))
+    region = regions.update(session, actor=SYSTEM, region=nanjing, data=RegionUpdate(name_en="Nanking"))
+    assert region.name_en == "Nanking" and region.name == "南京市"  # only the field given changes
+    with pytest.raises(NotFound) as info:
+        regions.require(session, "999999")
+    assert info.value.code == "region.not_found"

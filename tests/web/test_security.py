@@ -125,4 +125,4 @@ def test_logout(client: TestClient, make_user) -> None:  # type: ignore[no-untyp
 
 def test_nul_characters_are_refused(client: TestClient) -> None:
     response = client.get("/api/v1/organisations?q=%00")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "bad_request"
+    assert response.status_code == 400 and response.json()["error"]["code"] == "nul_character"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,12 +70,16 @@ def _head(session: Session) -> AuditHead:
 
 def record_many(session: Session, actor: Actor, changes: list[Change]) -> int:
     """Append many events with one round trip for the chain's tip (bulk imports)."""
-    if not changes:
+    return _append(session, [(actor, change) for change in changes])
+
+
+def _append(session: Session, items: list[tuple[Actor, Change]]) -> int:
+    if not items:
         return 0
     head = _head(session)
     seq, prev, at = head.last_seq, head.last_hash, utcnow()
     events = []
-    for change in changes:
+    for actor, change in items:
         seq += 1
         event = AuditEvent(seq=seq, at=at, actor_id=actor.user_id, actor_name=actor.username,
                            action=change.action, object_type=change.object_type, object_id=str(change.object_id),
@@ -97,8 +103,12 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
-) -> AuditEvent:
-    """Append one event to the chain (in the caller's transaction)."""
+) -> AuditEvent | None:
+    """Append one event to the chain (in the caller's transaction; inside `batched`, at the batch's end)."""
+    buffer = session.info.get(_BUFFER)
+    if buffer is not None:
+        buffer.append((actor, Change(action, object_type, object_id, before, after, note)))
+        return None
     head = _head(session)
     event = AuditEvent(
         seq=head.last_seq + 1,
@@ -118,6 +128,28 @@ def record(
     head.last_seq, head.last_hash = event.seq, event.hash
     session.flush()
     return event
+
+
+_BUFFER = "yrdhub.audit.buffer"
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[list[tuple[Actor, Change]]]:
+    """Collect the events recorded inside, and append them to the chain in one go when the block ends without
+    an error (a bulk import: one read of the chain's tip instead of one per row). The caller may drop events of
+    work it rolled back by truncating the yielded list."""
+    if session.info.get(_BUFFER) is not None:  # already batching: the outer batch writes
+        yield session.info[_BUFFER]
+        return
+    buffer: list[tuple[Actor, Change]] = []
+    session.info[_BUFFER] = buffer
+    try:
+        yield buffer
+    except BaseException:
+        session.info.pop(_BUFFER, None)
+        raise
+    session.info.pop(_BUFFER, None)
+    _append(session, buffer)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement
 
 from yrdhub.accounts.access import ReadRule
 from yrdhub.accounts.actor import Actor
@@ -173,6 +173,13 @@ def read_rule(rule: ReadRule, name: str | None = None) -> ReadRule:
 
 
 def readable(actor: Actor, model: Any, now: datetime | None = None) -> ColumnElement[bool]:
-    """An SQL condition: the rows of `model` (or the named aspect) the actor may read; nothing without a rule."""
+    """An SQL condition: the rows of `model` (or the named aspect) the actor may read. A model without a declared
+    rule is a programming error (its module's `access.py` is not imported), not an empty result."""
     rule = _READ_RULES.get(model)
-    return rule.condition(actor, now) if rule is not None else false()
+    if rule is None:
+        raise RuntimeError(f"no read rule is declared for {model!r}")
+    return rule.condition(actor, now)
+
+
+def read_rule_of(model: Any) -> ReadRule:
+    return _READ_RULES[model]

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from yrdhub import errors, imports
 from yrdhub.accounts import audit
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor, Grant
@@ -199,11 +200,13 @@ def users_bootstrap(username: str = "admin") -> None:
 
 @orgs_app.command("import")
 def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-                as_user: str | None = typer.Option(None, "--as", help="以该用户身份导入 act as this user")) -> None:
-    """导入机构（CSV/XLSX；全部成功或全部不写入）Import organisations: all rows or none."""
-    from yrdhub.regions.imports import import_organisations
+                as_user: str | None = typer.Option(None, "--as", help="以该用户身份导入 act as this user"),
+                dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不写入 check only, write nothing")
+                ) -> None:
+    """导入机构（CSV/XLSX/JSON；全部成功或全部不写入）Import organisations: all rows or none."""
+    from yrdhub.regions.imports import OrgImporter
 
-    run_import(import_organisations, file, as_user)
+    import_file(OrgImporter, file, as_user, dry_run=dry_run)
 
 
 @audit_app.command("verify")
@@ -217,6 +220,37 @@ def audit_verify() -> None:
     err.print(f"[red]审计日志被篡改 audit log TAMPERED[/red] at event {result.first_bad_seq}: {result.reason} "
               f"({result.events} events verified before it)")
     sys.exit(2)
+
+
+def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Path, as_user: str | None, *,
+                dry_run: bool = False, mapping: dict[str, str] | None = None, ignore_unknown: bool = False) -> None:
+    """Shared by the import commands: a progress bar, every problem of the file in a table (in the language of
+    `YRDHUB_DEFAULT_LANG`), the counts at the end. Exit status 1 when the file was refused."""
+    settings = get_settings()
+    lang = settings.default_lang
+    data = file.read_bytes()
+    progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    with progress, unit_of_work() as session:
+        actor = accounts.actor_for(_user(session, as_user), via="cli") if as_user else operator()
+        task = progress.add_task("import", total=None)
+        report = imports.run(session, importer, actor=actor, data=data, filename=file.name, dry_run=dry_run,
+                             mapping=mapping, ignore_unknown=ignore_unknown, max_rows=settings.max_import_rows,
+                             progress=lambda done, total: progress.update(task, completed=done, total=total))
+        if not report.ok or dry_run:
+            session.rollback()
+    if report.errors:
+        table = Table("行 line", "列 column", "代码 code", "原因 reason",
+                      title=errors.render("import.refused", {"count": len(report.errors)}, lang))
+        for e in report.errors[:200]:
+            table.add_row(str(e.line) if e.line else "—", e.column or "", e.code, errors.render(e.code, e.params, lang))
+        err.print(table)
+        if len(report.errors) > 200:
+            err.print(f"… +{len(report.errors) - 200}")
+        raise typer.Exit(1)
+    prefix = "[yellow]试运行，未写入 dry run, nothing written[/yellow] — " if dry_run else ""
+    console.print(f"{prefix}{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
+                  f"{report.updated}, 未变 unchanged {report.unchanged}")
 
 
 def run_import(fn: Callable[..., Any], file: Path, as_user: str | None, dry_run: bool | None = None,

@@ -6,3 +6,5 @@ REGION_LEVEL = {"province": NP_("region level", "Province"), "city": N_("City"),
 ORG_TYPE = {"university": N_("University"), "institute": N_("Research institute"), "enterprise": N_("Enterprise"),
             "lab": N_("Laboratory"), "hospital": N_("Hospital"), "government": N_("Government body"),
             "other": N_("Other")}
+ORG_HISTORY = {"org.create": N_("Registered"), "org.update": N_("Changed"), "org.merge": N_("Merged"),
+               "org.import": N_("Imported")}

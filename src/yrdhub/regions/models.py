@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yrdhub.db import Base, utcnow
@@ -44,6 +44,13 @@ class RegionStatistic(Base):
 
 class Organisation(Base):
     __tablename__ = "organisation"
+    __table_args__ = (
+        # An organisation without a credit code is known by its name: one current record per name (imports and
+        # look-ups match it so, also when two imports of one file run at once).
+        Index("uq_organisation_name_uncoded", "name", unique=True,
+              sqlite_where=text("uscc IS NULL AND merged_into_id IS NULL"),
+              postgresql_where=text("uscc IS NULL AND merged_into_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)

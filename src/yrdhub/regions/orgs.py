@@ -1,46 +1,31 @@
-"""Organisation registry: create, update, merge (old identifiers keep resolving), list with keyset pages."""
+"""Organisation registry: create, update, merge (old identifiers keep resolving), read in keyset pages.
+
+Writes take the one schema (`OrgCreate` / `OrgUpdate`, which hold every field rule) from the form, the API and
+the import alike; the rules that need the database (a credit code's holder, the region, the parent) and the
+policy live here, checked against the record a write changes.
+"""
 
 from __future__ import annotations
 
-import base64
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
-from yrdhub.accounts.policy import Target, authorize
+from yrdhub.accounts.models import AuditEvent
+from yrdhub.accounts.policy import Target, authorize, readable
 from yrdhub.db import utcnow
+from yrdhub.errors import Conflict, DomainError, FieldError, Invalid, NotFound
+from yrdhub.keyset import Order, Page, paginate
 from yrdhub.regions import service as regions
-from yrdhub.regions import uscc as uscc_rules
 from yrdhub.regions.models import ORG_TYPES, OrgAlias, Organisation
+from yrdhub.regions.schemas import OrgCreate, OrgUpdate
 
-TYPE_LABELS = {"university": ("高校", "University"), "institute": ("科研院所", "Research institute"),
-               "enterprise": ("企业", "Enterprise"), "lab": ("实验室", "Laboratory"),
-               "hospital": ("医院", "Hospital"), "government": ("政府机构", "Government body"),
-               "other": ("其他", "Other")}
-TYPE_BY_LABEL = {label.lower(): code for code, labels in TYPE_LABELS.items() for label in (code, *labels)}
-
-
-class OrgError(ValueError):
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-@dataclass
-class OrgInput:
-    name: str
-    type: str
-    uscc: str | None = None
-    region: str | None = None  # code or name; derived from the address when absent
-    address: str = ""
-    name_en: str = ""
-    aliases: list[str] = field(default_factory=list)
-    parent_id: int | None = None
+OrgInput = OrgCreate  # the name callers used before the schema held the rules
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
@@ -65,52 +50,42 @@ def target_of(session: Session, org: Organisation) -> Target:
     return Target(province=org.province_code, org_ids=ancestors(session, org))
 
 
-def validate(session: Session, data: OrgInput, *, current_id: int | None = None) -> dict[str, Any]:
-    """Check an input and resolve it to column values; raises OrgError with every problem found."""
-    errors: dict[str, str] = {}
-    name = data.name.strip()
-    if not name:
-        errors["name"] = "名称不能为空 / name is required"
-    elif len(name) > 200:
-        errors["name"] = "名称过长（最多 200 字）/ name too long (max 200)"
-    org_type = TYPE_BY_LABEL.get(data.type.strip().lower())
-    if org_type is None:
-        choices = "、".join(v[0] for v in TYPE_LABELS.values())
-        errors["type"] = f"类型无效：{data.type}（可选 {choices}）/ invalid type"
-    code = uscc_rules.normalise(data.uscc) if data.uscc else None
-    if code:
-        reason = uscc_rules.problem(code)
-        if reason:
-            errors["uscc"] = reason
-        else:
-            holder = session.execute(select(Organisation).where(Organisation.uscc == code)).scalar_one_or_none()
-            if holder is not None and holder.id != current_id:
-                errors["uscc"] = (f"统一社会信用代码已被机构 {holder.id}（{holder.name}）使用 / "
-                                  f"already used by {holder.id}")
+def _values(session: Session, data: OrgCreate, *, current: Organisation | None = None) -> dict[str, Any]:
+    """The schema's values resolved against the database; every problem at once (`Invalid`)."""
+    problems: list[FieldError] = []
+    if not data.uscc:
+        namesake = session.execute(select(Organisation).where(
+            Organisation.name == data.name, Organisation.uscc.is_(None), Organisation.merged_into_id.is_(None))
+        ).scalar_one_or_none()
+        if namesake is not None and (current is None or namesake.id != current.id):
+            problems.append(FieldError("name", "org.name_taken", {"id": namesake.id, "name": namesake.name}))
+    if data.uscc:
+        holder = session.execute(select(Organisation).where(Organisation.uscc == data.uscc)).scalar_one_or_none()
+        if holder is not None and (current is None or holder.id != current.id):
+            problems.append(FieldError("uscc", "org.uscc_taken", {"id": holder.id, "name": holder.name}))
     region = None
-    if data.region and data.region.strip():
+    if data.region:
         region = regions.find(session, data.region)
         if region is None:
-            errors["region"] = f"未知地区：{data.region} / unknown region"
-    elif data.address.strip():
+            problems.append(FieldError("region", "region.unknown", {"region": data.region}))
+    elif data.address:
         region = regions.from_address(session, data.address)
     if data.parent_id is not None:
         parent = session.get(Organisation, data.parent_id)
-        if parent is None:
-            errors["parent_id"] = f"上级机构不存在：{data.parent_id} / parent not found"
-        elif current_id is not None and current_id in ancestors(session, parent):
-            errors["parent_id"] = "上级机构会形成循环 / parent would create a cycle"
-    if errors:
-        raise OrgError(errors)
-    aliases = sorted({a.strip() for a in data.aliases if a.strip() and a.strip() != name})
-    return dict(name=name, name_en=data.name_en.strip(), type=org_type, uscc=code,
+        if parent is None or parent.merged_into_id is not None:
+            problems.append(FieldError("parent_id", "org.parent_missing", {"parent": data.parent_id}))
+        elif current is not None and current.id in ancestors(session, parent):
+            problems.append(FieldError("parent_id", "org.parent_cycle"))
+    if problems:
+        raise Invalid(problems)
+    return dict(name=data.name, name_en=data.name_en, type=data.type, uscc=data.uscc,
                 region_code=region.code if region else None,
                 province_code=regions.province_of(session, region.code) if region else None,
-                address=data.address.strip(), parent_id=data.parent_id, aliases=aliases)
+                address=data.address, parent_id=data.parent_id, aliases=list(data.aliases))
 
 
-def create(session: Session, *, actor: Actor, data: OrgInput) -> Organisation:
-    values = validate(session, data)
+def create(session: Session, *, actor: Actor, data: OrgCreate) -> Organisation:
+    values = _values(session, data)
     authorize(actor, "org.create", Target(province=values["province_code"]))
     aliases = values.pop("aliases")
     org = Organisation(**values, aliases=[OrgAlias(alias=a) for a in aliases])
@@ -120,7 +95,7 @@ def create(session: Session, *, actor: Actor, data: OrgInput) -> Organisation:
     return org
 
 
-def apply(org: Organisation, values: dict[str, Any]) -> bool:
+def _apply(org: Organisation, values: dict[str, Any]) -> bool:
     """Set column values and aliases; True when anything changed."""
     aliases = values.pop("aliases", None)
     changed = False
@@ -136,39 +111,41 @@ def apply(org: Organisation, values: dict[str, Any]) -> bool:
     return changed
 
 
-def update_org(session: Session, *, actor: Actor, org_id: int, data: OrgInput) -> Organisation:
-    org = get(session, org_id)
-    if org is None or org.merged_into_id is not None:
-        raise LookupError(org_id)
+def update(session: Session, *, actor: Actor, org: Organisation, data: OrgUpdate) -> bool:
+    """Change an organisation to `data`; True when anything changed (an unchanged record writes nothing).
+    Authorised against the record as it is, and, when it moves, against the province it moves to."""
+    if org.merged_into_id is not None:
+        raise Conflict("org.merged", id=org.id)
     authorize(actor, "org.update", target_of(session, org))
-    values = validate(session, data, current_id=org.id)
-    # Moving an organisation to another province needs the right to that province too.
-    authorize(actor, "org.update", Target(province=values["province_code"], org_ids=ancestors(session, org)))
+    values = _values(session, data, current=org)
+    if values["province_code"] != org.province_code:
+        authorize(actor, "org.update", Target(province=values["province_code"], org_ids=ancestors(session, org)))
     before = snapshot(org)
-    if apply(org, values):
-        session.flush()
-        audit.record(session, actor, "org.update", "organisation", org.id, before=before, after=snapshot(org))
-    return org
+    if not _apply(org, values):
+        return False
+    session.flush()
+    audit.record(session, actor, "org.update", "organisation", org.id, before=before, after=snapshot(org))
+    return True
 
 
-def merge(session: Session, *, actor: Actor, source_id: int, target_id: int) -> Organisation:
-    """Merge `source` into `target`: its name becomes an alias, children move, and its id and USCC still
-    resolve (to the target) through `resolve`."""
-    if source_id == target_id:
-        raise OrgError({"target_id": "不能与自身合并 / cannot merge into itself"})
-    source, target = get(session, source_id), get(session, target_id)
-    if source is None or target is None or source.merged_into_id or target.merged_into_id:
-        raise LookupError(f"{source_id} or {target_id}")
+def merge(session: Session, *, actor: Actor, source: Organisation, target: Organisation) -> Organisation:
+    """Merge `source` into `target`: its name becomes an alias, its units move, and its id and credit code
+    still resolve (to the target) through `resolve`."""
+    if source.id == target.id:
+        raise DomainError("org.merge_self", field="into")
+    for org in (source, target):
+        if org.merged_into_id is not None:
+            raise Conflict("org.merged", id=org.id)
     authorize(actor, "org.merge", Target(province=target.province_code, other_province=source.province_code))
     if source.id in ancestors(session, target):
-        raise OrgError({"target_id": "不能合并到下级机构 / cannot merge into a descendant"})
+        raise DomainError("org.merge_descendant", field="into")
     before_s, before_t = snapshot(source), snapshot(target)
     names = {a.alias for a in target.aliases} | {target.name}
     for alias in [source.name, *(a.alias for a in source.aliases)]:
         if alias not in names:
             target.aliases.append(OrgAlias(alias=alias))
             names.add(alias)
-    session.execute(update(Organisation).where(Organisation.parent_id == source.id).values(parent_id=target.id))
+    session.execute(sql_update(Organisation).where(Organisation.parent_id == source.id).values(parent_id=target.id))
     source.merged_into_id = target.id
     source.updated_at = target.updated_at = utcnow()
     session.flush()
@@ -180,9 +157,21 @@ def merge(session: Session, *, actor: Actor, source_id: int, target_id: int) -> 
     return target
 
 
-def get(session: Session, org_id: int) -> Organisation | None:
+# --- reading ---------------------------------------------------------------------------------------------------
+
+def get(session: Session, org_id: int, *, actor: Actor | None = None) -> Organisation | None:
+    """One organisation (merged ones included: callers follow `merged_into_id` or use `resolve`)."""
     stmt = select(Organisation).where(Organisation.id == org_id).options(selectinload(Organisation.aliases))
+    if actor is not None:
+        stmt = stmt.where(readable(actor, Organisation))
     return session.execute(stmt).scalar_one_or_none()
+
+
+def require(session: Session, org_id: int, *, actor: Actor) -> Organisation:
+    org = get(session, org_id, actor=actor)
+    if org is None:
+        raise NotFound("org.not_found", id=org_id)
+    return org
 
 
 def resolve(session: Session, identifier: str | int) -> Organisation | None:
@@ -215,8 +204,8 @@ class OrgFilter:
     include_merged: bool = False
 
 
-def _filtered(flt: OrgFilter) -> Any:
-    stmt = select(Organisation)
+def _filtered(actor: Actor, flt: OrgFilter) -> Select[Any]:
+    stmt = select(Organisation).where(readable(actor, Organisation))
     if not flt.include_merged:
         stmt = stmt.where(Organisation.merged_into_id.is_(None))
     if flt.type:
@@ -230,43 +219,25 @@ def _filtered(flt: OrgFilter) -> Any:
         alias_match = select(OrgAlias.organisation_id).where(OrgAlias.alias.like(like))
         stmt = stmt.where(or_(Organisation.name.like(like), Organisation.name_en.ilike(like),
                               Organisation.uscc == flt.q.upper(), Organisation.id.in_(alias_match)))
-    return stmt
+    return stmt.options(selectinload(Organisation.aliases))
 
 
-def encode_cursor(org: Organisation) -> str:
-    return base64.urlsafe_b64encode(json.dumps([org.name, org.id], ensure_ascii=False).encode()).decode()
+ORDER = (Order(Organisation.name), Order(Organisation.id))
 
 
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        name, org_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return str(name), int(org_id)
-    except (ValueError, TypeError) as exc:
-        raise OrgError({"cursor": "分页游标无效 / invalid cursor"}) from exc
+def page(session: Session, *, actor: Actor, flt: OrgFilter, cursor: str | None = None, limit: int = 50
+         ) -> Page[Organisation]:
+    """One keyset page ordered by (name, id)."""
+    return paginate(session, _filtered(actor, flt), ORDER, cursor=cursor, limit=limit)
 
 
-def page(session: Session, flt: OrgFilter, *, after: str | None = None, limit: int = 50
-         ) -> tuple[list[Organisation], str | None]:
-    """One keyset page ordered by (name, id), and the cursor of the next page (None at the end)."""
-    stmt = _filtered(flt).options(selectinload(Organisation.aliases)).order_by(Organisation.name, Organisation.id)
-    if after:
-        name, org_id = decode_cursor(after)
-        stmt = stmt.where(or_(Organisation.name > name, and_(Organisation.name == name, Organisation.id > org_id)))
-    rows = list(session.execute(stmt.limit(limit + 1)).scalars())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1]) if more and rows else None
-
-
-def iterate(session: Session, flt: OrgFilter) -> Any:
+def iterate(session: Session, *, actor: Actor, flt: OrgFilter) -> Any:
     """Every matching organisation (for export), streamed."""
-    stmt = _filtered(flt).options(selectinload(Organisation.aliases)).order_by(Organisation.name, Organisation.id)
+    stmt = _filtered(actor, flt).order_by(Organisation.name, Organisation.id)
     return session.execute(stmt.execution_options(yield_per=1000)).scalars()
 
 
-def history(session: Session, org_id: int) -> list[Any]:
-    from yrdhub.accounts.models import AuditEvent
-
+def history(session: Session, org_id: int) -> list[AuditEvent]:
     stmt = (select(AuditEvent).where(AuditEvent.object_type == "organisation", AuditEvent.object_id == str(org_id))
             .order_by(AuditEvent.seq))
     return list(session.execute(stmt).scalars())
@@ -282,5 +253,5 @@ def merged_sources(session: Session, org_id: int) -> list[Organisation]:
     return list(session.execute(select(Organisation).where(Organisation.merged_into_id == org_id)).scalars())
 
 
-__all__ = ["ORG_TYPES", "OrgError", "OrgFilter", "OrgInput", "create", "get", "merge", "page", "resolve",
-           "update_org"]
+__all__ = ["ORG_TYPES", "OrgCreate", "OrgFilter", "OrgUpdate", "create", "get", "merge", "page", "resolve",
+           "update"]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from yrdhub.errors import schema_error
+from yrdhub.regions import uscc
+from yrdhub.regions.labels import ORG_TYPE
 from yrdhub.regions.models import ORG_TYPES
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys (32-bit on PostgreSQL)
@@ -51,25 +55,67 @@ class StatisticRead(BaseModel):
     source: str
 
 
-class OrgBase(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# Types accepted in forms and files: the code, or its Chinese or English label.
+TYPE_INPUT = {"university": ("高校", "大学", "University"), "institute": ("科研院所", "研究院所", "Research institute",
+                                                                   "Institute"),
+              "enterprise": ("企业", "Enterprise", "Company"), "lab": ("实验室", "Laboratory", "Lab"),
+              "hospital": ("医院", "Hospital"), "government": ("政府机构", "Government body", "Government"),
+              "other": ("其他", "Other")}
+TYPE_BY_INPUT = {label.lower(): code for code, labels in TYPE_INPUT.items() for label in (code, *labels)}
+
+
+class OrgCreate(BaseModel):
+    """An organisation as entered — the one schema of the form, the API and the import (every field rule here)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=200)
     type: str = Field(description=f"one of {', '.join(ORG_TYPES)} (or the Chinese label)")
     uscc: str | None = Field(None, description="统一社会信用代码 (GB 32100-2015), validated with its check character")
-    region: str | None = Field(None, description="region code or name; derived from the address when absent")
+    region: str | None = Field(None, max_length=100,
+                               description="region code or name; derived from the address when absent")
     address: str = Field("", max_length=500)
     name_en: str = Field("", max_length=300)
-    aliases: list[str] = Field(default_factory=list, max_length=50)
+    aliases: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=50)
     parent_id: int | None = Field(None, ge=1, le=MAX_ID)
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, value: object) -> str:
+        code = TYPE_BY_INPUT.get(str(value or "").strip().lower())
+        if code is None:
+            raise schema_error("org.type", value=str(value), accepted=[ORG_TYPE[t] for t in ORG_TYPES])
+        return code
 
-class OrgCreate(OrgBase):
-    pass
+    @field_validator("uscc", mode="before")
+    @classmethod
+    def _uscc(cls, value: object) -> str | None:
+        code = uscc.normalise(str(value)) if value is not None else ""
+        if not code:
+            return None
+        refusal = uscc.problem(code)
+        if refusal is not None:
+            raise schema_error(refusal[0], **refusal[1])
+        return code
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        return sorted({a.strip() for a in value if a.strip()})
+
+    @model_validator(mode="after")
+    def _not_own_alias(self) -> OrgCreate:
+        self.aliases = [a for a in self.aliases if a != self.name]
+        return self
 
 
-class OrgUpdate(OrgBase):
-    pass
+class OrgUpdate(OrgCreate):
+    """The whole record as it should be (PUT-like: absent fields take their defaults)."""
 
 
 class OrgRead(BaseModel):
@@ -103,10 +149,10 @@ class OrgMergeRequest(BaseModel):
 
 
 class ImportRowError(BaseModel):
-    line: int
-    field: str | None
+    line: int = Field(description="the file's line (0: the file as a whole); for JSON, the item's number")
+    column: str | None = Field(description="the column as headed in the file")
+    code: str
     message: str
-    message_en: str
 
 
 class ImportResult(BaseModel):
@@ -116,3 +162,4 @@ class ImportResult(BaseModel):
     created: int
     updated: int
     unchanged: int
+    dry_run: bool = False

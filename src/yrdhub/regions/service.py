@@ -10,13 +10,16 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
-from yrdhub.accounts.policy import authorize
+from yrdhub.accounts.policy import authorize, readable
+from yrdhub.errors import NotFound
+from yrdhub.keyset import Order, Page, paginate
 from yrdhub.regions.models import Region, RegionStatistic
+from yrdhub.regions.schemas import RegionUpdate
 
 DATA = importlib.resources.files("yrdhub") / "data"
 YRD_PROVINCES = ("310000", "320000", "330000", "340000")  # 上海, 江苏, 浙江, 安徽
@@ -47,15 +50,30 @@ def province_of(session: Session, code: str | None) -> str | None:
     """The province code of any YRD region code (a province is its own province)."""
     if not code:
         return None
+    if code[2:] == "0000" or code[:2] in {"31", "32", "33", "34"}:  # division codes carry their province
+        candidate = code[:2] + "0000"
+        if candidate in YRD_PROVINCES:
+            return candidate
     region = session.get(Region, code)
     while region is not None and region.level != "province":
         region = session.get(Region, region.parent_code) if region.parent_code else None
     return region.code if region is not None else None
 
 
+_FOUND = "yrdhub.regions.found"  # session.info: text -> the region found (or None), for bulk imports
+
+
 def find(session: Session, text: str) -> Region | None:
-    """Resolve a code, a full or short Chinese name, or an English name. Prefers the higher level on ties."""
-    text = text.strip()
+    """Resolve a code, a full or short Chinese name, or an English name. Prefers the higher level on ties.
+    Answers are remembered for the session (a file names the same few regions many times)."""
+    memo: dict[str, Region | None] = session.info.setdefault(_FOUND, {})
+    key = text.strip()
+    if key not in memo:
+        memo[key] = _find(session, key)
+    return memo[key]
+
+
+def _find(session: Session, text: str) -> Region | None:
     if not text:
         return None
     if text.isdigit() and len(text) == 6:
@@ -106,9 +124,8 @@ def children(session: Session, code: str) -> list[Region]:
     return list(session.execute(select(Region).where(Region.parent_code == code).order_by(Region.code)).scalars())
 
 
-def list_regions(session: Session, *, level: str | None = None, parent: str | None = None, q: str | None = None,
-                 after: str | None = None, limit: int = 50) -> list[Region]:
-    stmt = select(Region).order_by(Region.code).limit(limit)
+def _filtered(level: str | None, parent: str | None, q: str | None) -> Select[Any]:
+    stmt = select(Region)
     if level:
         stmt = stmt.where(Region.level == level)
     if parent:
@@ -117,9 +134,19 @@ def list_regions(session: Session, *, level: str | None = None, parent: str | No
     if q:
         like = f"%{q}%"
         stmt = stmt.where(or_(Region.name.like(like), Region.name_en.ilike(like), Region.code.like(f"{q}%")))
-    if after:
-        stmt = stmt.where(Region.code > after)
-    return list(session.execute(stmt).scalars())
+    return stmt
+
+
+def list_regions(session: Session, *, level: str | None = None, parent: str | None = None, q: str | None = None,
+                 limit: int = 500) -> list[Region]:
+    """Regions in code order (reference data: a few hundred rows at most)."""
+    return list(session.execute(_filtered(level, parent, q).order_by(Region.code).limit(limit)).scalars())
+
+
+def page(session: Session, *, actor: Actor, level: str | None = None, parent: str | None = None,
+         q: str | None = None, cursor: str | None = None, limit: int = 100) -> Page[Region]:
+    stmt = _filtered(level, parent, q).where(readable(actor, Region))
+    return paginate(session, stmt, [Order(Region.code)], cursor=cursor, limit=limit)
 
 
 def statistics(session: Session, *, indicator: str, region_codes: Sequence[str] | None = None
@@ -135,18 +162,23 @@ def region_snapshot(region: Region) -> dict[str, Any]:
             "lon": region.lon, "lat": region.lat}
 
 
-def update(session: Session, *, actor: Actor, code: str, changes: dict[str, Any]) -> Region:
-    """Correct a region's names or seat (reference data: the joint office only)."""
-    authorize(actor, "region.update")
+def require(session: Session, code: str) -> Region:
     region = session.get(Region, code)
     if region is None:
-        raise LookupError(code)
+        raise NotFound("region.not_found", code=code)
+    return region
+
+
+def update(session: Session, *, actor: Actor, region: Region, data: RegionUpdate) -> Region:
+    """Correct a region's names or seat (reference data: the joint office only); only the fields given change."""
+    authorize(actor, "region.update")
+    session.info.pop(_FOUND, None)
     before = region_snapshot(region)
-    for key in ("name", "short_name", "name_en", "lon", "lat"):
-        if key in changes and changes[key] is not None:
-            setattr(region, key, changes[key])
+    for key, value in data.model_dump(exclude_unset=True).items():
+        if value is not None:
+            setattr(region, key, value)
     after = region_snapshot(region)
     if after != before:
         session.flush()
-        audit.record(session, actor, "region.update", "region", code, before=before, after=after)
+        audit.record(session, actor, "region.update", "region", region.code, before=before, after=after)
     return region

@@ -23,4 +23,5 @@ TABLES: dict[str, Mapping[str, Msg]] = {
     "result_kind": outputs.RESULT_KIND,
     "region_level": regions.REGION_LEVEL,
     "org_type": regions.ORG_TYPE,
+    "org_history": regions.ORG_HISTORY,
 }

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import escape
 from starlette.responses import Response
 
 from yrdhub import i18n
@@ -49,7 +50,13 @@ def _integral(value: Any) -> bool:
 def make_environment(lang: Lang) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "xml"]),
                       extensions=["jinja2.ext.i18n"], auto_reload=True)
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    # The catalogues hold text, never markup: a translation is escaped like any other value ("R&D" → "R&amp;D").
+    catalogue = i18n.translations(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: escape(catalogue.gettext(message)),
+        lambda singular, plural, n: escape(catalogue.ngettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(catalogue.pgettext(context, message)),
+        newstyle=True)
 
     def label(table: str, value: Any) -> str:
         msgid = TABLES[table].get(str(value))

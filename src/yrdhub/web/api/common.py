@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal
 
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
 
+from yrdhub import errors
+from yrdhub.i18n import Lang
+from yrdhub.imports import ImportReport
 from yrdhub.tabular import csv_stream, xlsx_bytes
 
 ExportFormat = Literal["json", "csv", "xlsx"]
@@ -30,3 +34,32 @@ def rows_of(items: Iterable[Any], fields: Sequence[str], get: Callable[[Any, str
             ) -> Iterator[list[Any]]:
     for item in items:
         yield [get(item, f) for f in fields]
+
+
+class ImportRowError(BaseModel):
+    line: int = Field(description="the file's line (0: the file as a whole); for JSON, the item's number")
+    column: str | None = Field(description="the column as headed in the file")
+    code: str
+    message: str
+
+
+class ImportResult(BaseModel):
+    filename: str
+    format: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool = False
+
+
+def import_answer(report: ImportReport, lang: Lang) -> Any:
+    """200 with the counts, or 422 with every bad row (nothing was written): the API's answer to any import."""
+    if report.ok:
+        return ImportResult(filename=report.filename, format=report.fmt, rows=report.rows, created=report.created,
+                            updated=report.updated, unchanged=report.unchanged, dry_run=report.dry_run)
+    body = {"error": {"code": "import.refused", "message": errors.render("import.refused", {"count": len(
+        report.errors)}, lang), "fields": [], "rows": [
+        {"line": e.line, "column": e.column, "code": e.code, "message": errors.render(e.code, e.params, lang)}
+        for e in report.errors]}}
+    return JSONResponse(body, status_code=422)

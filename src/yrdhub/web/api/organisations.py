@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from yrdhub.regions import orgs
-from yrdhub.regions.imports import import_organisations
+from yrdhub.regions.imports import OrgImporter
 from yrdhub.regions.models import Organisation
-from yrdhub.regions.schemas import (
-    ImportResult,
-    OrgCreate,
-    OrgMergeRequest,
-    OrgPage,
-    OrgRead,
-    OrgUpdate,
-)
-from yrdhub.web.api.common import ExportFormat, export, policy
-from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
-from yrdhub.web.errors import ApiError
-from yrdhub.web.i18n import split
+from yrdhub.regions.schemas import OrgCreate, OrgMergeRequest, OrgPage, OrgRead, OrgUpdate
+from yrdhub.web.api.common import ExportFormat, ImportResult, export, import_answer, policy
+from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
+from yrdhub.web.errors import lang_of
+from yrdhub.web.uploads import mapping_of, run_import
 
 router = APIRouter(tags=["organisations 机构"])
 EXPORT_FIELDS = ["id", "name", "name_en", "type", "uscc", "region_code", "province_code", "address", "parent_id",
                  "aliases"]
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def to_read(org: Organisation, resolved_from: int | None = None) -> OrgRead:
@@ -36,35 +28,22 @@ def to_read(org: Organisation, resolved_from: int | None = None) -> OrgRead:
                    resolved_from=resolved_from)
 
 
-def _input(body: OrgCreate | OrgUpdate) -> orgs.OrgInput:
-    return orgs.OrgInput(**body.model_dump())
-
-
-def _invalid(exc: orgs.OrgError) -> ApiError:
-    return ApiError(422, "validation_error", "机构信息有误 / invalid organisation", exc.errors)
-
-
 @router.get("/organisations", response_model=OrgPage)
-def list_organisations(session: SessionDep, q: str = "", type: str = "", province: str = "", region: str = "",
-                       after: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+def list_organisations(session: SessionDep, actor: ActorDep, q: str = "", type: str = "", province: str = "",
+                       region: str = "", cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                        format: ExportFormat = "json") -> Any:
     flt = orgs.OrgFilter(q=q, type=type, province=province, region=region)
     if format != "json":
         rows = ([o.id, o.name, o.name_en, o.type, o.uscc, o.region_code, o.province_code, o.address, o.parent_id,
-                 "; ".join(a.alias for a in o.aliases)] for o in orgs.iterate(session, flt))
+                 "; ".join(a.alias for a in o.aliases)] for o in orgs.iterate(session, actor=actor, flt=flt))
         return export(format, "organisations", EXPORT_FIELDS, rows)
-    try:
-        items, cursor = orgs.page(session, flt, after=after, limit=limit)
-    except orgs.OrgError as exc:
-        raise _invalid(exc) from exc
-    return OrgPage(items=[to_read(o) for o in items], next_cursor=cursor)
+    page = orgs.page(session, actor=actor, flt=flt, cursor=cursor, limit=limit)
+    return OrgPage(items=[to_read(o) for o in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/organisations/{org_id}", response_model=OrgRead)
-def get_organisation(org_id: RowId, session: SessionDep) -> Any:
-    org = orgs.get(session, org_id)
-    if org is None:
-        raise ApiError(404, "not_found", f"机构不存在 / no such organisation: {org_id}")
+def get_organisation(org_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
+    org = orgs.require(session, org_id, actor=actor)
     if org.merged_into_id is not None:
         current = orgs.resolve(session, org_id)
         assert current is not None
@@ -75,10 +54,7 @@ def get_organisation(org_id: RowId, session: SessionDep) -> Any:
 @router.post("/organisations", response_model=OrgRead, status_code=201, openapi_extra=policy("org.create"),
              dependencies=[CsrfApi])
 def create_organisation(body: OrgCreate, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        org = orgs.create(session, actor=actor, data=_input(body))
-    except orgs.OrgError as exc:
-        raise _invalid(exc) from exc
+    org = orgs.create(session, actor=actor, data=body)
     session.commit()
     return to_read(org)
 
@@ -86,12 +62,8 @@ def create_organisation(body: OrgCreate, session: SessionDep, actor: ActorDep) -
 @router.patch("/organisations/{org_id}", response_model=OrgRead, openapi_extra=policy("org.update"),
               dependencies=[CsrfApi])
 def update_organisation(org_id: RowId, body: OrgUpdate, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        org = orgs.update_org(session, actor=actor, org_id=org_id, data=_input(body))
-    except LookupError as exc:
-        raise ApiError(404, "not_found", f"机构不存在或已合并 / no such organisation: {org_id}") from exc
-    except orgs.OrgError as exc:
-        raise _invalid(exc) from exc
+    org = orgs.require(session, org_id, actor=actor)
+    orgs.update(session, actor=actor, org=org, data=body)
     session.commit()
     return to_read(org)
 
@@ -99,43 +71,19 @@ def update_organisation(org_id: RowId, body: OrgUpdate, session: SessionDep, act
 @router.post("/organisations/{org_id}/merge", response_model=OrgRead, openapi_extra=policy("org.merge"),
              dependencies=[CsrfApi])
 def merge_organisation(org_id: RowId, body: OrgMergeRequest, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        target = orgs.merge(session, actor=actor, source_id=org_id, target_id=body.into)
-    except LookupError as exc:
-        raise ApiError(404, "not_found", "机构不存在或已合并 / organisation not found or already merged") from exc
-    except orgs.OrgError as exc:
-        raise _invalid(exc) from exc
+    source = orgs.require(session, org_id, actor=actor)
+    target = orgs.merge(session, actor=actor, source=source, target=orgs.require(session, body.into, actor=actor))
     session.commit()
     return to_read(target)
 
 
 @router.post("/organisations/import", response_model=ImportResult, openapi_extra=policy("org.import"),
              dependencies=[CsrfApi], responses={422: {"description": "bad file or rows; nothing written"}})
-async def import_file(session: SessionDep, actor: ActorDep, file: Annotated[UploadFile, File()]) -> Any:
-    data = await file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ApiError(413, "too_large", f"文件超过 {MAX_UPLOAD // 2**20} MB / file too large")
-    report = import_organisations(session, actor=actor, data=data, filename=file.filename or "upload.csv")
-    if report.file_error:
-        raise ApiError(422, "bad_file", report.file_error)
-    if report.errors:
-        session.rollback()
-        return _row_errors(report)
-    session.commit()
-    return ImportResult(filename=report.filename, format=report.fmt, rows=report.rows, created=report.created,
-                        updated=report.updated, unchanged=report.unchanged)
-
-
-def _row_errors(report: Any) -> Any:
-    from fastapi.responses import JSONResponse
-
-    from yrdhub.web.errors import body
-
-    payload = body("bad_rows", f"{len(report.errors)} 行有误，未写入任何数据 / {len(report.errors)} bad rows, "
-                   "nothing written")
-    rows = []
-    for e in report.errors:
-        zh, en = split(e.reason)
-        rows.append({"line": e.line, "field": e.field, "message": zh, "message_en": en})
-    payload["error"]["rows"] = rows
-    return JSONResponse(payload, status_code=422)
+def import_file(request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
+                file: Annotated[UploadFile, File()], dry_run: bool = False, ignore_unknown: bool = False,
+                map: Annotated[list[str] | None, Query(max_length=50)] = None) -> Any:
+    """Bulk import (CSV in UTF-8/GBK, XLSX or JSON): all rows or none; every bad row with its line, column and
+    code; `dry_run` checks without writing; `map=源列=field` maps other headers."""
+    report = run_import(session, OrgImporter, actor=actor, upload=file, settings=settings, dry_run=dry_run,
+                        mapping=mapping_of(map), ignore_unknown=ignore_unknown)
+    return import_answer(report, lang_of(request))

@@ -5,29 +5,29 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from sqlalchemy import select
 
+from yrdhub.errors import NotFound
 from yrdhub.regions import service
+from yrdhub.regions.models import RegionStatistic
 from yrdhub.regions.schemas import RegionPage, RegionRead, RegionUpdate, StatisticRead
 from yrdhub.web.api.common import ExportFormat, export, policy, rows_of
 from yrdhub.web.deps import ActorDep, CsrfApi, SessionDep
-from yrdhub.web.errors import ApiError
 
 router = APIRouter(tags=["regions 地区"])
 FIELDS = ["code", "name", "short_name", "name_en", "level", "parent_code", "lon", "lat", "source"]
 
 
 @router.get("/regions", response_model=RegionPage, responses={200: {"content": {"text/csv": {}}}})
-def list_regions(session: SessionDep, level: Annotated[str | None, Query(pattern="^(province|city|county)$")] = None,
-                 parent: str | None = None, q: str | None = None, after: str | None = None,
+def list_regions(session: SessionDep, actor: ActorDep,
+                 level: Annotated[str | None, Query(pattern="^(province|city|county)$")] = None,
+                 parent: str | None = None, q: str | None = None, cursor: str | None = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100, format: ExportFormat = "json") -> Any:
     if format != "json":
         items = service.list_regions(session, level=level, parent=parent, q=q, limit=10_000)
         return export(format, "regions", FIELDS, rows_of(items, FIELDS))
-    items = service.list_regions(session, level=level, parent=parent, q=q, after=after, limit=limit + 1)
-    more = len(items) > limit
-    items = items[:limit]
-    return RegionPage(items=[RegionRead.model_validate(r) for r in items],
-                      next_cursor=items[-1].code if more else None)
+    page = service.page(session, actor=actor, level=level, parent=parent, q=q, cursor=cursor, limit=limit)
+    return RegionPage(items=[RegionRead.model_validate(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/regions/resolve", response_model=RegionRead)
@@ -35,7 +35,7 @@ def resolve(session: SessionDep, text: Annotated[str, Query(min_length=1, max_le
                                                            description="代码、名称、简称、英文名或中文地址")]) -> Any:
     region = service.find(session, text) or service.from_address(session, text)
     if region is None:
-        raise ApiError(404, "not_found", f"无法识别的地区或地址：{text} / no YRD region found in: {text}")
+        raise NotFound("region.unresolved", text=text)
     return region
 
 
@@ -47,20 +47,12 @@ def boundaries(level: Annotated[str, Query(pattern="^(city|province)$")] = "city
 
 @router.get("/regions/{code}", response_model=RegionRead)
 def get_region(code: str, session: SessionDep) -> Any:
-    region = service.get(session, code)
-    if region is None:
-        raise ApiError(404, "not_found", f"地区不存在 / no such region: {code}")
-    return region
+    return service.require(session, code)
 
 
 @router.get("/regions/{code}/statistics", response_model=list[StatisticRead])
 def region_statistics(code: str, session: SessionDep, indicator: str | None = None) -> Any:
-    from sqlalchemy import select
-
-    from yrdhub.regions.models import RegionStatistic
-
-    if service.get(session, code) is None:
-        raise ApiError(404, "not_found", f"地区不存在 / no such region: {code}")
+    service.require(session, code)
     stmt = select(RegionStatistic).where(RegionStatistic.region_code == code)
     if indicator:
         stmt = stmt.where(RegionStatistic.indicator == indicator)
@@ -70,11 +62,6 @@ def region_statistics(code: str, session: SessionDep, indicator: str | None = No
 @router.patch("/regions/{code}", response_model=RegionRead, openapi_extra=policy("region.update"),
               dependencies=[CsrfApi])
 def update_region(code: str, body: RegionUpdate, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        region = service.update(session, actor=actor, code=code, changes=body.model_dump(exclude_unset=True))
-    except LookupError as exc:
-        raise ApiError(404, "not_found", f"地区不存在 / no such region: {code}") from exc
+    region = service.update(session, actor=actor, region=service.require(session, code), data=body)
     session.commit()
     return region
-
-
