@@ -166,14 +166,15 @@ def make_user(session: Session) -> Callable[..., tuple[User, Actor]]:
     from helpers import PASSWORD
     from yrdhub.accounts import service as accounts
     from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.accounts.schemas import GrantRequest, UserCreate
 
     counter = iter(range(1, 10_000))
 
     def make(role: str | None = None, scope: str = "", username: str | None = None) -> tuple[User, Actor]:
         name = username or f"user{next(counter)}_{(role or 'plain').replace('_', '')}"
-        user = accounts.create_user(session, actor=SYSTEM, username=name, password=PASSWORD)
+        user = accounts.create_user(session, actor=SYSTEM, data=UserCreate(username=name, password=PASSWORD))
         if role:
-            accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+            accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role=role, scope=scope))
         session.flush()
         return user, accounts.actor_for(user)
 

@@ -48,7 +48,7 @@ def test_users_and_grants(fresh_db: str) -> None:
     assert code == 0 and "chen" in out
     assert run("users", "grant", "chen", "expert")[0] == 0
     code, out = run("users", "grant", "chen", "jurisdiction_admin", "--scope", "110000")
-    assert code == 1 and "三省一市" in out
+    assert code == 1 and "省级代码" in out
     assert run("users", "revoke", "chen", "expert")[0] == 0
     code, out = run("users", "list")
     assert "statistician@340000" in out and "expert" not in out

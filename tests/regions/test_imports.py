@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yrdhub import imports
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.accounts.models import AuditEvent
-from yrdhub import imports
 from yrdhub.regions.imports import OrgImporter
 from yrdhub.regions.models import Organisation
 

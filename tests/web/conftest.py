@@ -36,6 +36,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     from yrdhub.accounts import service as accounts
     from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.accounts.schemas import GrantRequest, UserCreate
     from yrdhub.config import Settings
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
@@ -57,8 +58,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         evaluations.run(session, actor=SYSTEM, framework=monitoring.get_framework(session, "yrd-monitoring"),
                         method=Method(runs=200, last_year=2023))
         for name, role, scope in BROWSER_USERS:
-            user = accounts.create_user(session, actor=SYSTEM, username=name, password=BROWSER_PASSWORD)
-            accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+            user = accounts.create_user(session, actor=SYSTEM,
+                                        data=UserCreate(username=name, password=BROWSER_PASSWORD))
+            accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role=role, scope=scope))
     engine.dispose()
     port = _free_port()
     app = create_app(Settings(environment="test", database_url=url, secret_key="b" * 40))

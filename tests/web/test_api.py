@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.schemas import TokenCreate
 from yrdhub.regions import orgs
 from yrdhub.regions.schemas import OrgCreate as OrgInput
 
@@ -16,7 +17,7 @@ from yrdhub.regions.schemas import OrgCreate as OrgInput
 def token(session: Session, make_user, role: str = "office_admin", scope: str = "",  # type: ignore[no-untyped-def]
           scopes: tuple[str, ...] = ("read", "write")) -> dict[str, str]:
     user, actor = make_user(role, scope)
-    _, secret = accounts.create_token(session, actor=actor, user=user, name="t", scopes=list(scopes))
+    _, secret = accounts.create_token(session, actor=actor, user=user, data=TokenCreate(name="t", scopes=list(scopes)))
     session.commit()  # a refused request rolls the shared session back; the token must outlive that
     return {"Authorization": f"Bearer {secret}"}
 

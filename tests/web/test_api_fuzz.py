@@ -6,9 +6,8 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 
-from yrdhub.web import errors
+from yrdhub import errors
 
-KNOWN_CODES = set(errors.STATUS_CODES.values()) | {"bad_file", "bad_rows", "invalid_token", "csrf"}
 
 
 def test_read_api_never_fails(app: FastAPI) -> None:
@@ -25,7 +24,7 @@ def test_read_api_never_fails(app: FastAPI) -> None:
             assert response.status_code < 500, (case.path, case.query, response.text)
             if response.status_code >= 400:
                 error = response.json()["error"]
-                assert {"code", "message", "message_en", "fields"} <= set(error)
-                assert error["code"] in KNOWN_CODES
+                assert {"code", "message", "fields"} <= set(error)
+                assert errors.message_of(error["code"]) is not None, error  # a registered code
 
         check()

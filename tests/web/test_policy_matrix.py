@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
 from yrdhub.accounts.policy import POLICY
+from yrdhub.accounts.schemas import GrantRequest, TokenCreate, UserCreate
 from yrdhub.monitoring import service as monitoring
 from yrdhub.monitoring.validation import Entry
 from yrdhub.regions import orgs
@@ -50,9 +51,10 @@ def build_world(session: Session) -> World:
     a = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵甲", type="enterprise", region="南京"))
     b = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵乙", type="enterprise", region="苏州"))
     c = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵丙", type="enterprise", region="杭州"))
-    victim = accounts.create_user(session, actor=SYSTEM, username="victim", password="victim-password-1")
-    token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim, name="v",
-                                     scopes=["read"])
+    victim = accounts.create_user(session, actor=SYSTEM,
+                                  data=UserCreate(username="victim", password="victim-password-1"))
+    token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim,
+                                     data=TokenCreate(name="v", scopes=["read"]))
     drafts = _monitoring(session)
     world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
     world.prog = _programmes(session, a.id)
@@ -81,8 +83,8 @@ def _programmes(session: Session, lead_org: int) -> dict[str, int]:
                                   opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30))
     experts = []
     for name in ("m_expert", "m_expert2"):
-        user = accounts.create_user(session, actor=SYSTEM, username=name, password="matrix-password-1")
-        accounts.grant(session, actor=SYSTEM, user=user, role="expert")
+        user = accounts.create_user(session, actor=SYSTEM, data=UserCreate(username=name, password="matrix-password-1"))
+        accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role="expert"))
         experts.append(user)
     ids: dict[str, int] = {"programme": programme.id, "call": call.id}
 
@@ -143,10 +145,11 @@ def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
     role, scope = grants[who]
     user = accounts.get_user(session, username=f"m_{who}")  # the expert exists already: it was assigned
     if user is None:
-        user = accounts.create_user(session, actor=SYSTEM, username=f"m_{who}", password="matrix-password-1")
-        accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
-    _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user, name="matrix",
-                                      scopes=["read", "write"])
+        user = accounts.create_user(session, actor=SYSTEM,
+                                    data=UserCreate(username=f"m_{who}", password="matrix-password-1"))
+        accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role=role, scope=scope))
+    _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user,
+                                      data=TokenCreate(name="matrix", scopes=["read", "write"]))
     return {"Authorization": f"Bearer {secret}"}
 
 

@@ -126,3 +126,28 @@ def test_logout(client: TestClient, make_user) -> None:  # type: ignore[no-untyp
 def test_nul_characters_are_refused(client: TestClient) -> None:
     response = client.get("/api/v1/organisations?q=%00")
     assert response.status_code == 400 and response.json()["error"]["code"] == "nul_character"
+
+
+def test_a_body_beyond_the_upload_limit_is_refused_before_it_is_read(settings, session) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from yrdhub.web.app import create_app
+    from yrdhub.web.deps import get_session
+
+    small = settings.model_copy(update={"max_upload_mb": 1})
+    app = create_app(small)
+    app.dependency_overrides[get_session] = lambda: session
+    with TestClient(app) as client:
+        big = b"x" * (3 * 2**20)
+        refused = client.post("/api/v1/organisations/import", files={"file": ("o.csv", big, "text/csv")})
+        assert refused.status_code == 413 and refused.json()["error"]["code"] == "too_large"
+
+        def chunks():  # no Content-Length: counted as it arrives
+            yield b'--x\r\nContent-Disposition: form-data; name="file"; filename="o.csv"\r\n\r\n'
+            for _ in range(3):
+                yield b"y" * 2**20
+
+        streamed = client.post("/api/v1/organisations/import", content=chunks(),
+                               headers={"Content-Type": "multipart/form-data; boundary=x"})
+        assert streamed.status_code == 413 and streamed.json()["error"]["code"] == "too_large"
+    app.state.engine.dispose()

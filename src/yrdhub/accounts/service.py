@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +17,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor, Grant
-from yrdhub.accounts.models import ROLE_SCOPE, ROLES, ApiToken, LoginAttempt, RoleGrant, User
+from yrdhub.accounts.models import ROLE_SCOPE, ApiToken, LoginAttempt, RoleGrant, User
 from yrdhub.accounts.policy import Target, authorize
+from yrdhub.accounts.schemas import GrantRequest, PasswordChange, TokenCreate, UserCreate
 from yrdhub.db import utcnow
+from yrdhub.errors import Conflict, DomainError, NotFound
 
 
 def _make_hasher() -> PasswordHasher:
@@ -32,17 +33,6 @@ def _make_hasher() -> PasswordHasher:
 
 
 _hasher = _make_hasher()
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
-TOKEN_SCOPES = ("read", "write")
-MIN_PASSWORD = 12
-
-
-class AccountError(ValueError):
-    """A request the account rules refuse; `field` names the offending input."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def hash_password(password: str) -> str:
@@ -54,12 +44,6 @@ def check_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _validate_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 / password needs at least {MIN_PASSWORD} characters",
-                           "password")
 
 
 def snapshot(user: User) -> dict[str, Any]:
@@ -79,44 +63,28 @@ def get_user(session: Session, *, username: str) -> User | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
-def create_user(session: Session, *, actor: Actor, username: str, password: str, display_name: str = "",
-                email: str | None = None) -> User:
+def require_user(session: Session, *, username: str) -> User:
+    user = get_user(session, username=username)
+    if user is None:
+        raise NotFound("user.not_found", username=username)
+    return user
+
+
+def create_user(session: Session, *, actor: Actor, data: UserCreate) -> User:
     authorize(actor, "user.create")
-    if not USERNAME_RE.match(username):
-        raise AccountError("用户名只能包含字母、数字、_.-，3–64 个字符 / username: 3-64 of A-Z a-z 0-9 _ . -",
-                           "username")
-    if get_user(session, username=username) is not None:
-        raise AccountError(f"用户名已存在 / username taken: {username}", "username")
-    _validate_password(password)
-    user = User(username=username, display_name=display_name or username, email=email,
-                password_hash=hash_password(password))
+    if get_user(session, username=data.username) is not None:
+        raise Conflict("user.username_taken", field="username", username=data.username)
+    user = User(username=data.username, display_name=data.display_name or data.username, email=data.email,
+                password_hash=hash_password(data.password))
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", "user", user.id, after=snapshot(user))
     return user
 
 
-def normalise_scope(role: str, scope: str) -> str:
-    if role not in ROLES:
-        raise AccountError(f"未知角色 / unknown role: {role} (one of {', '.join(ROLES)})", "role")
-    kind = ROLE_SCOPE[role]
-    if kind is None:
-        if scope:
-            raise AccountError(f"角色 {role} 不带范围 / role {role} takes no scope", "scope")
-        return ""
-    if kind == "province":
-        if not re.fullmatch(r"3[1-4]0000", scope):
-            raise AccountError("范围须为三省一市的省级代码 310000/320000/330000/340000 / "
-                               "scope must be a YRD province code", "scope")
-        return scope
-    if not re.fullmatch(r"org:\d+", scope):
-        raise AccountError("范围须为 org:<机构编号> / scope must be org:<organisation id>", "scope")
-    return scope
-
-
-def grant(session: Session, *, actor: Actor, user: User, role: str, scope: str = "") -> RoleGrant:
-    scope = normalise_scope(role, scope)
-    authorize(actor, "user.grant", Target(province=scope or None))
+def grant(session: Session, *, actor: Actor, user: User, data: GrantRequest) -> RoleGrant:
+    role, scope = data.role, data.scope
+    authorize(actor, "user.grant", Target(province=scope if ROLE_SCOPE[role] == "province" else None))
     before = snapshot(user)
     existing = next((g for g in user.grants if g.role == role and g.scope == scope), None)
     if existing is not None:
@@ -128,8 +96,9 @@ def grant(session: Session, *, actor: Actor, user: User, role: str, scope: str =
     return row
 
 
-def revoke(session: Session, *, actor: Actor, user: User, role: str, scope: str = "") -> bool:
-    authorize(actor, "user.revoke", Target(province=scope or None))
+def revoke(session: Session, *, actor: Actor, user: User, data: GrantRequest) -> bool:
+    role, scope = data.role, data.scope
+    authorize(actor, "user.revoke", Target(province=scope if ROLE_SCOPE[role] == "province" else None))
     before = snapshot(user)
     match = [g for g in user.grants if g.role == role and g.scope == scope]
     for g in match:
@@ -140,12 +109,11 @@ def revoke(session: Session, *, actor: Actor, user: User, role: str, scope: str 
     return bool(match)
 
 
-def change_password(session: Session, *, actor: Actor, user: User, old: str, new: str) -> None:
+def change_password(session: Session, *, actor: Actor, user: User, data: PasswordChange) -> None:
     authorize(actor, "user.update", Target(owner_user_id=user.id))
-    if not check_password(user.password_hash, old):
-        raise AccountError("原密码不正确 / current password is wrong", "old_password")
-    _validate_password(new)
-    user.password_hash = hash_password(new)
+    if not check_password(user.password_hash, data.old_password):
+        raise DomainError("user.password_wrong", field="old_password")
+    user.password_hash = hash_password(data.new_password)
     user.password_changed_at = utcnow()
     session.flush()
     audit.record(session, actor, "user.password", "user", user.id, note="password changed")
@@ -202,25 +170,16 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, *, actor: Actor, user: User, name: str, scopes: list[str],
-                 days: int = 90) -> tuple[ApiToken, str]:
+def create_token(session: Session, *, actor: Actor, user: User, data: TokenCreate) -> tuple[ApiToken, str]:
     """Returns the stored row and the secret, which is shown once and never stored."""
     authorize(actor, "token.create", Target(owner_user_id=user.id))
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise AccountError("令牌名称须为 1–100 个字符 / token name: 1-100 characters", "name")
-    bad = [s for s in scopes if s not in TOKEN_SCOPES]
-    if bad or not scopes:
-        raise AccountError(f"令牌范围须为 {TOKEN_SCOPES} / scopes must be among {TOKEN_SCOPES}", "scopes")
-    if not 1 <= days <= 366:
-        raise AccountError("有效期 1–366 天 / validity: 1-366 days", "days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name, prefix=secret[:10], token_hash=_token_digest(secret),
-                   scopes=sorted(set(scopes)), expires_at=utcnow() + timedelta(days=days))
+    row = ApiToken(user_id=user.id, name=data.name, prefix=secret[:10], token_hash=_token_digest(secret),
+                   scopes=data.scopes, expires_at=utcnow() + timedelta(days=data.days))
     session.add(row)
     session.flush()
     audit.record(session, actor, "token.create", "api_token", row.id,
-                 after={"user_id": user.id, "name": name, "prefix": row.prefix, "scopes": row.scopes,
+                 after={"user_id": user.id, "name": data.name, "prefix": row.prefix, "scopes": row.scopes,
                         "expires_at": row.expires_at.isoformat()})
     return row, secret
 
@@ -233,7 +192,7 @@ def list_tokens(session: Session, *, user: User) -> list[ApiToken]:
 def revoke_token(session: Session, *, actor: Actor, token_id: int) -> ApiToken:
     row = session.get(ApiToken, token_id)
     if row is None:
-        raise LookupError(f"token {token_id}")
+        raise NotFound("token.not_found", id=token_id)
     authorize(actor, "token.revoke", Target(owner_user_id=row.user_id))
     if row.revoked_at is None:
         row.revoked_at = utcnow()
@@ -274,6 +233,7 @@ def bootstrap_admin(session: Session, *, actor: Actor, username: str = "admin") 
     if get_user(session, username=username) is not None:
         username = f"{username}-{secrets.token_hex(3)}"
     password = secrets.token_urlsafe(15)
-    user = create_user(session, actor=actor, username=username, password=password, display_name="联合办公室管理员")
-    grant(session, actor=actor, user=user, role="office_admin")
+    user = create_user(session, actor=actor, data=UserCreate(username=username, password=password,
+                                                            display_name="联合办公室管理员"))
+    grant(session, actor=actor, user=user, data=GrantRequest(role="office_admin"))
     return username, password

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -22,8 +23,10 @@ from yrdhub.accounts import audit
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.config import get_settings
 from yrdhub.db import make_engine, session_factory, transaction
+from yrdhub.errors import DomainError
 
 console = Console()
 err = Console(stderr=True)
@@ -55,6 +58,21 @@ def unit_of_work() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+@contextmanager
+def refused() -> Iterator[None]:
+    """A refusal (a rule's code, or the schema's field errors) printed in the configured language; exit 1."""
+    lang = get_settings().default_lang
+    try:
+        yield
+    except ValidationError as exc:
+        raise fail("; ".join((f"{f.field}: " if f.field != "request" else "") + errors.render(f.code, f.params, lang)
+                             for f in errors.field_errors(exc))) from exc
+    except DomainError as exc:
+        problems = exc.field_errors or [errors.FieldError("", exc.code, exc.params)]
+        raise fail("; ".join((f"{f.field}: " if f.field else "") + errors.render(f.code, f.params, lang)
+                             for f in problems)) from exc
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -132,41 +150,34 @@ def users_create(username: str, display_name: str = typer.Option("", help="显�
                  scope: str = typer.Option("", help="角色范围 scope: 320000 or org:<id>")) -> None:
     """创建用户（随机初始密码，仅显示一次）Create a user with a random password, shown once."""
     password = os.environ.get("YRDHUB_NEW_PASSWORD") or secrets.token_urlsafe(15)
-    try:
-        with unit_of_work() as session:
-            user = accounts.create_user(session, actor=operator(), username=username, password=password,
-                                        display_name=display_name, email=email)
-            if role:
-                accounts.grant(session, actor=operator(), user=user, role=role, scope=scope)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with refused(), unit_of_work() as session:
+        data = UserCreate(username=username, password=password, display_name=display_name, email=email)
+        user = accounts.create_user(session, actor=operator(), data=data)
+        if role:
+            accounts.grant(session, actor=operator(), user=user, data=GrantRequest(role=role, scope=scope))
     console.print(f"已创建用户 created [bold]{username}[/bold]; 初始密码 password (仅显示一次 shown once): "
                   f"[bold yellow]{password}[/bold yellow]")
 
 
 def _user(session: Session, username: str) -> accounts.User:
-    user = accounts.get_user(session, username=username)
-    if user is None:
-        raise fail(f"用户不存在 no such user: {username}")
-    return user
+    return accounts.require_user(session, username=username)
 
 
 @users_app.command("grant")
 def users_grant(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
     """授予角色 Grant a role."""
-    try:
-        with unit_of_work() as session:
-            accounts.grant(session, actor=operator(), user=_user(session, username), role=role, scope=scope)
-    except accounts.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with refused(), unit_of_work() as session:
+        accounts.grant(session, actor=operator(), user=_user(session, username),
+                       data=GrantRequest(role=role, scope=scope))
     console.print(f"已授予 granted {role} {scope} → {username}")
 
 
 @users_app.command("revoke")
 def users_revoke(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
     """撤销角色 Revoke a role."""
-    with unit_of_work() as session:
-        removed = accounts.revoke(session, actor=operator(), user=_user(session, username), role=role, scope=scope)
+    with refused(), unit_of_work() as session:
+        removed = accounts.revoke(session, actor=operator(), user=_user(session, username),
+                                  data=GrantRequest(role=role, scope=scope))
     console.print(("已撤销 revoked " if removed else "该用户没有此角色 user did not have ") + f"{role} {scope}")
 
 

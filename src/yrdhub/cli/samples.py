@@ -3,12 +3,14 @@ each openness level, achievements. Every record is marked as a sample (is_sample
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yrdhub.accounts.actor import Actor, Grant
+from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.db import utcnow
 from yrdhub.outputs import service as outputs
 from yrdhub.programmes import indexing
@@ -83,9 +85,9 @@ def _advance(session: Session, office: Actor, applicant: Actor, project: program
     if target >= 2:
         expert = accounts.get_user(session, username="sample_expert")
         if expert is None:
-            expert = accounts.create_user(session, actor=office, username="sample_expert",
-                                          password=accounts.secrets.token_urlsafe(24), display_name="示例专家")
-            accounts.grant(session, actor=office, user=expert, role="expert")
+            expert = accounts.create_user(session, actor=office, data=UserCreate(
+                username="sample_expert", password=secrets.token_urlsafe(24), display_name="示例专家"))
+            accounts.grant(session, actor=office, user=expert, data=GrantRequest(role="expert"))
         programmes.assign_reviewer(session, actor=office, project=project, expert=expert)
         programmes.submit_review(session, actor=accounts.actor_for(expert), project=project, score=85,
                                  comment="示例评审意见")

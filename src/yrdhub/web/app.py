@@ -33,7 +33,7 @@ from yrdhub.web.pages import organisations as page_orgs
 from yrdhub.web.pages import outputs as page_outputs
 from yrdhub.web.pages import programmes as page_programmes
 from yrdhub.web.pages import regions as page_regions
-from yrdhub.web.security import SecurityHeaders
+from yrdhub.web.security import BodyLimit, SecurityHeaders
 from yrdhub.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = session_factory(engine)  # writes (POST, PUT, PATCH, DELETE, background tasks)
     app.state.read_session_factory = session_factory(engine, write=False)  # everything else
 
+    app.add_middleware(BodyLimit, max_bytes=(settings.max_upload_mb + 1) * 2**20)  # the file and its form
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="yrdhub_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.secure_cookies)

@@ -7,7 +7,9 @@ from collections.abc import Awaitable, Callable
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from yrdhub.errors import TooLarge
 from yrdhub.i18n import Lang, lang_of
 from yrdhub.web.errors import payload
 
@@ -53,3 +55,45 @@ def request_lang(request: Request) -> Lang:
 def _has_nul(request: Request) -> bool:
     raw = request.scope.get("raw_path", b"") + b"?" + request.scope.get("query_string", b"")
     return b"%00" in raw or b"\x00" in raw or "\x00" in request.url.path
+
+
+class BodyLimit:
+    """Refuses a request body beyond the upload limit before anything reads it: by its Content-Length at once,
+    and a body sent without one as soon as it grows past the limit (an upload is never parsed beyond it)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            request = Request(scope)
+            response = JSONResponse(payload(request_lang(request), "too_large"), status_code=413)
+            await response(scope, receive, send)
+            return
+        seen, exceeded, answered = 0, False, False
+
+        async def counted() -> Message:
+            nonlocal seen, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    exceeded = True
+                    raise TooLarge("too_large")  # stops the parser, whatever answer it then makes is replaced
+            return message
+
+        async def replying(message: Message) -> None:
+            nonlocal answered
+            if not exceeded:
+                await send(message)
+            elif not answered:
+                answered = True
+                response = JSONResponse(payload(request_lang(Request(scope)), "too_large"), status_code=413)
+                await response(scope, receive, send)
+
+        await self.app(scope, counted, replying)

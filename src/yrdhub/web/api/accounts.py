@@ -14,7 +14,6 @@ from yrdhub.accounts.policy import PermissionDenied, authorize
 from yrdhub.accounts.schemas import GrantRequest, TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
 from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
-from yrdhub.web.errors import ApiError
 
 router = APIRouter(tags=["accounts 账户"])
 
@@ -25,10 +24,6 @@ def _me(session: SessionDep, actor: ActorDep) -> User:
     user = session.execute(select(User).where(User.id == actor.user_id).options(selectinload(User.grants))
                            ).scalar_one()
     return user
-
-
-def _account_error(exc: accounts.AccountError) -> ApiError:
-    return ApiError(422, "validation_error", str(exc), {exc.field or "request": str(exc)})
 
 
 @router.get("/me", response_model=UserRead)
@@ -44,11 +39,7 @@ def list_tokens(session: SessionDep, actor: ActorDep) -> Any:
 @router.post("/tokens", response_model=TokenCreated, status_code=201, openapi_extra=policy("token.create"),
              dependencies=[CsrfApi])
 def create_token(body: TokenCreate, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        row, secret = accounts.create_token(session, actor=actor, user=_me(session, actor), name=body.name,
-                                            scopes=body.scopes, days=body.days)
-    except accounts.AccountError as exc:
-        raise _account_error(exc) from exc
+    row, secret = accounts.create_token(session, actor=actor, user=_me(session, actor), data=body)
     session.commit()
     return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=secret)
 
@@ -56,28 +47,15 @@ def create_token(body: TokenCreate, session: SessionDep, actor: ActorDep) -> Any
 @router.delete("/tokens/{token_id}", response_model=TokenRead, openapi_extra=policy("token.revoke"),
                dependencies=[CsrfApi])
 def revoke_token(token_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        row = accounts.revoke_token(session, actor=actor, token_id=token_id)
-    except LookupError as exc:
-        raise ApiError(404, "not_found", f"令牌不存在 / no such token: {token_id}") from exc
+    row = accounts.revoke_token(session, actor=actor, token_id=token_id)
     session.commit()
     return row
-
-
-def _user(session: SessionDep, username: str) -> User:
-    user = accounts.get_user(session, username=username)
-    if user is None:
-        raise ApiError(404, "not_found", f"用户不存在 / no such user: {username}")
-    return user
 
 
 @router.post("/users", response_model=UserRead, status_code=201, openapi_extra=policy("user.create"),
              dependencies=[CsrfApi])
 def create_user(body: UserCreate, session: SessionDep, actor: ActorDep) -> Any:
-    try:
-        user = accounts.create_user(session, actor=actor, **body.model_dump())
-    except accounts.AccountError as exc:
-        raise _account_error(exc) from exc
+    user = accounts.create_user(session, actor=actor, data=body)
     session.commit()
     return user
 
@@ -86,11 +64,8 @@ def create_user(body: UserCreate, session: SessionDep, actor: ActorDep) -> Any:
              dependencies=[CsrfApi])
 def grant_role(username: str, body: GrantRequest, session: SessionDep, actor: ActorDep) -> Any:
     authorize(actor, "user.grant")  # before the look-up, so strangers cannot probe usernames
-    user = _user(session, username)
-    try:
-        accounts.grant(session, actor=actor, user=user, role=body.role, scope=body.scope)
-    except accounts.AccountError as exc:
-        raise _account_error(exc) from exc
+    user = accounts.require_user(session, username=username)
+    accounts.grant(session, actor=actor, user=user, data=body)
     session.commit()
     return user
 
@@ -99,7 +74,7 @@ def grant_role(username: str, body: GrantRequest, session: SessionDep, actor: Ac
                dependencies=[CsrfApi])
 def revoke_role(username: str, role: str, session: SessionDep, actor: ActorDep, scope: str = "") -> Any:
     authorize(actor, "user.revoke")
-    user = _user(session, username)
-    accounts.revoke(session, actor=actor, user=user, role=role, scope=scope)
+    user = accounts.require_user(session, username=username)
+    accounts.revoke(session, actor=actor, user=user, data=GrantRequest(role=role, scope=scope))
     session.commit()
     return user

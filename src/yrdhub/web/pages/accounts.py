@@ -6,8 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from yrdhub.accounts import service as accounts
+from yrdhub.accounts.schemas import PasswordChange, TokenCreate
+from yrdhub.errors import DomainError, NotFound, field_errors
 from yrdhub.i18n import N_
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, session_user
 from yrdhub.web.templating import render
@@ -62,7 +65,7 @@ def account(request: Request, session: SessionDep, actor: ActorDep) -> Response:
 def _account_page(request: Request, session: SessionDep, user: accounts.User, status_code: int = 200,
                   **extra: object) -> Response:
     return render(request, "accounts/account.html", user=user, tokens=accounts.list_tokens(session, user=user),
-                  status_code=status_code, **{"new_token": None, "message": None, "error": None, **extra})
+                  status_code=status_code, **{"new_token": None, "message": None, "errors": [], **extra})
 
 
 @router.post("/account/tokens", dependencies=[CsrfForm])
@@ -73,9 +76,10 @@ def create_token(request: Request, session: SessionDep, actor: ActorDep, name: A
         return RedirectResponse("/login?next=/account", status_code=303)
     scopes = ["read", "write"] if scope_write else ["read"]
     try:
-        row, secret = accounts.create_token(session, actor=actor, user=user, name=name, scopes=scopes, days=days)
-    except accounts.AccountError as exc:
-        return _account_page(request, session, user, status_code=422, error=str(exc))
+        row, secret = accounts.create_token(session, actor=actor, user=user,
+                                            data=TokenCreate(name=name, scopes=scopes, days=days))
+    except ValidationError as exc:
+        return _account_page(request, session, user, status_code=422, errors=field_errors(exc))
     session.commit()
     return _account_page(request, session, user, new_token=secret, new_token_name=row.name)
 
@@ -87,8 +91,8 @@ def revoke_token(token_id: RowId, request: Request, session: SessionDep, actor: 
         return RedirectResponse("/login?next=/account", status_code=303)
     try:
         accounts.revoke_token(session, actor=actor, token_id=token_id)
-    except LookupError:
-        return _account_page(request, session, user, status_code=404, error="令牌不存在 / no such token")
+    except NotFound as exc:
+        return _account_page(request, session, user, status_code=404, errors=[exc])
     session.commit()
     return RedirectResponse("/account", status_code=303)
 
@@ -100,9 +104,12 @@ def change_password(request: Request, session: SessionDep, actor: ActorDep, old_
     if user is None:
         return RedirectResponse("/login?next=/account", status_code=303)
     try:
-        accounts.change_password(session, actor=actor, user=user, old=old_password, new=new_password)
-    except accounts.AccountError as exc:
-        return _account_page(request, session, user, status_code=422, error=str(exc))
+        accounts.change_password(session, actor=actor, user=user,
+                                 data=PasswordChange(old_password=old_password, new_password=new_password))
+    except ValidationError as exc:
+        return _account_page(request, session, user, status_code=422, errors=field_errors(exc))
+    except DomainError as exc:
+        return _account_page(request, session, user, status_code=422, errors=[exc])
     session.commit()
     request.session["pwd"] = user.password_changed_at.isoformat()
     return _account_page(request, session, user, message=PASSWORD_CHANGED)
