@@ -97,8 +97,11 @@ def test_bootstrap_creates_admin_only_once(session: Session) -> None:
 def test_standard_argon2_profile_outside_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import extract_parameters
 
+    from yrdhub.config import get_settings
+
     monkeypatch.delenv("YRDHUB_PASSWORD_HASH")
-    standard = accounts._make_hasher().hash("a-long-password-1")
+    get_settings.cache_clear()
+    standard = accounts.hash_password("a-long-password-1")
     params = extract_parameters(standard)
     assert params.memory_cost >= 65536 and params.time_cost >= 2
 
