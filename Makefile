@@ -8,7 +8,7 @@ LOCALE := src/yrdhub/locale
 KEYWORDS := --no-default-keywords -k _ -k gettext -k N_ -k NP_:1c,2 -k pgettext:1c,2 -k ngettext:1,2
 export YRDHUB_ENVIRONMENT ?= development
 
-.PHONY: run test lint install assets db data clean help messages compile-messages
+.PHONY: run test lint install assets db data clean help messages compile-messages docs
 
 help:
 	@echo "make run   安装并启动平台 install everything and start the platform at http://127.0.0.1:8000"
@@ -63,6 +63,11 @@ lint: install
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cog --check docs/cli.md
+
+# The CLI reference is generated from the Typer app (the test suite fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/cog -r docs/cli.md
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

@@ -50,6 +50,17 @@ def shared() -> Path:
     return shared_dir()
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """get_settings() is cached per process: every test reads the environment as it is when the test starts
+    (a test that changes a variable after reading the settings calls get_settings.cache_clear() itself)."""
+    from yrdhub.config import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def reference_dir() -> Iterator[Path]:
     path = shared_dir() / "reference"

@@ -54,6 +54,18 @@ def test_users_and_grants(fresh_db: str) -> None:
     assert "statistician@340000" in out and "expert" not in out
 
 
+def test_users_create_takes_the_initial_password_from_the_environment(
+    fresh_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("db", "upgrade")
+    monkeypatch.setenv("YRDHUB_NEW_PASSWORD", "an-agreed-password-1")
+    code, out = run("users", "create", "wang")
+    assert code == 0 and "an-agreed-password-1" in out
+    monkeypatch.delenv("YRDHUB_NEW_PASSWORD")
+    code, out = run("users", "create", "zhao")
+    assert code == 0 and "zhao" in out and "an-agreed-password-1" not in out
+
+
 def test_orgs_import_good_then_bad(fresh_db: str, tmp_path: Path) -> None:
     run("db", "upgrade")
     run("data", "load")

@@ -69,11 +69,18 @@ def test_login_throttling_locks_after_repeated_failures(session: Session, make_u
 
 
 def test_successful_login_clears_failures(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
+    """The user's failures before a successful login no longer count towards the lockout (limit 5)."""
     make_user(username="zhao")
+    good = "correct horse battery staple"
     for _ in range(3):
-        accounts.authenticate(session, username="zhao", password="wrong", client="c")
-    ok = accounts.authenticate(session, username="zhao", password="correct horse battery staple", client="c")
-    assert isinstance(ok.user, User)
+        assert accounts.authenticate(session, username="zhao", password="wrong", client="a").user is None
+    assert isinstance(accounts.authenticate(session, username="zhao", password=good, client="a").user, User)
+    # From another address (whose own counter starts at zero), four more failures stay under the limit only if
+    # the three before the success were cleared: 3 + 4 would lock the account.
+    for attempt in range(4):
+        result = accounts.authenticate(session, username="zhao", password="wrong", client="b")
+        assert result.user is None and result.locked_until is None, f"locked at failure {attempt + 1} after success"
+    assert isinstance(accounts.authenticate(session, username="zhao", password=good, client="b").user, User)
 
 
 def test_tokens_shown_once_stored_hashed_and_revocable(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -115,8 +122,11 @@ def test_bootstrap_creates_admin_only_once(session: Session) -> None:
 def test_standard_argon2_profile_outside_tests(monkeypatch: pytest.MonkeyPatch) -> None:
     from argon2 import extract_parameters
 
+    from yrdhub.config import get_settings
+
     monkeypatch.delenv("YRDHUB_PASSWORD_HASH")
-    standard = accounts._make_hasher().hash("a-long-password-1")
+    get_settings.cache_clear()
+    standard = accounts.hash_password("a-long-password-1")
     params = extract_parameters(standard)
     assert params.memory_cost >= 65536 and params.time_cost >= 2
 

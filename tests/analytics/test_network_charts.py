@@ -47,7 +47,7 @@ def test_charts_render(tmp_path: Path) -> None:
     paths = charts.save_charts(m, ind, tmp_path, "city")
     names = {p.name for p in paths}
     assert {"trend.svg", "heatmap_city_paper.svg", "flowmap_paper.svg", "flowmap_transfer.svg"} <= names
-    assert all(p.stat().st_size > 1000 for p in paths)
+    assert paths and all(p.stat().st_size > 1000 for p in paths)
 
 
 def test_missing_cjk_font_warns(monkeypatch: pytest.MonkeyPatch) -> None:

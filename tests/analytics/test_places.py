@@ -87,7 +87,8 @@ def test_batch_keeps_order(resolver: Resolver) -> None:
 
 def test_gazetteer_extension_and_user_file(tmp_path: Path) -> None:
     seed = Gazetteer.seed()
-    assert len(seed) >= 40 and all(e.source for e in seed.entries)
+    entries = seed.entries
+    assert len(entries) >= 40 and all(e.source for e in entries)
     r = Resolver(seed)
     assert r.resolve("示例量子创新研究院").city_code == ""
     registry = [Institution("示例量子创新研究院", "340100", "340000", "organisation registry #42")]

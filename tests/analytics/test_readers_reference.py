@@ -53,7 +53,7 @@ def test_every_record_is_read(collab_dir: Path, name: str) -> None:
     good, bad = records(path)
     assert own_count(path) == documented
     assert len(good) + len(bad) >= documented  # nothing lost
-    assert len(good) == documented, bad[:5]
+    assert len(good) == documented > 0, bad[:5]
     assert all(r.title for r in good)
     assert len({r.line for r in good}) == len(good)
 
@@ -76,7 +76,7 @@ def test_citespace_cnki_records_are_labelled_cnki(collab_dir: Path) -> None:
 
 def test_wos_fields(collab_dir: Path) -> None:
     good, _ = records(collab_dir / "wos/wos_plain_xzy11239_ai-diagnosis_part7.txt")
-    assert all(r.ut.startswith("WOS:") for r in good)
+    assert good and all(r.ut.startswith("WOS:") for r in good)
     assert sum(bool(r.doi) for r in good) >= 495
     assert all(r.year and 1990 < r.year < 2030 for r in good)
     first = good[0]

@@ -110,7 +110,7 @@ def test_wos_plain_any_encoding(tmp_path: Path, encoding: str, newline: str) -> 
     reasons = {(b.line, b.reason) for b in bad}
     assert (15, "record without a title (TI)") in reasons
     assert (21, "record not closed by ER (truncated?)") in reasons
-    assert all(b.file == str(path) for b in bad)
+    assert bad and all(b.file == str(path) for b in bad)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-8-sig"])

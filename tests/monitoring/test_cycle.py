@@ -170,7 +170,9 @@ def test_values_can_be_edited_repeatedly(session: Session, framework: Framework,
     service.set_values(session, actor=stat, submission=sub, entries=first)
     second = {k: Entry(e.value, "修订") for k, e in first.items() if k != "sci_papers"}  # optional element dropped
     service.set_values(session, actor=stat, submission=sub, entries=second)
-    assert {v.element for v in sub.values} == set(second) and all(v.reason == "修订" for v in sub.values)
+    values = list(sub.values)
+    assert second and {v.element for v in values} == set(second)
+    assert all(v.reason == "修订" for v in values)
 
 
 def test_plan_targets_measured_where_data_allow(session: Session, framework: Framework) -> None:

@@ -156,12 +156,13 @@ def test_from_the_real_wos_samples_end_to_end(session: Session, framework: Frame
     measurements.record(session, actor=SYSTEM, values=measurements.parse(values_file, records_file), source=SOURCE)
     target = _target(session, framework, "yrd_coauthored_intl_papers")
     assert target.series == [(int(r.year), float(r.value)) for r in expected.sort_values("year").itertuples()]
+    assert any(value > 0 for _, value in target.series)
     for year, value in target.series:
         row = session.get(Measurement, target.measured[year])
         assert row is not None
-        works = {r.work_id for r in measurements.records_of(session, row)}
-        assert len(works) == value
-        assert all(r.file.startswith("wos_") for r in measurements.records_of(session, row))
+        records = list(measurements.records_of(session, row))
+        assert len({r.work_id for r in records}) == value  # at least one record where the value is not 0
+        assert all(r.file.startswith("wos_") for r in records)
 
 
 def test_api_import_page_and_drill_down(client: TestClient, session: Session, make_user) -> None:  # type: ignore[no-untyped-def]

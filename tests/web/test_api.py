@@ -132,7 +132,7 @@ def test_export_csv_and_xlsx_neutralise_formulas(client: TestClient, session: Se
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-    assert all(not v.startswith(("=", "+", "@")) for v in values)
+    assert values and all(not v.startswith(("=", "+", "@")) for v in values)
     assert any(v.startswith("'=HYPERLINK") for v in values)
 
 

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from yrdhub import errors
 
 
-
 def test_read_api_never_fails(app: FastAPI) -> None:
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]

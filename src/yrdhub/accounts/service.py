@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import argon2.profiles
@@ -20,28 +20,31 @@ from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.accounts.models import ROLE_SCOPE, ApiToken, LoginAttempt, RoleGrant, User
 from yrdhub.accounts.policy import Target, authorize
 from yrdhub.accounts.schemas import GrantRequest, PasswordChange, TokenCreate, UserCreate
+from yrdhub.config import get_settings
 from yrdhub.db import utcnow
 from yrdhub.errors import Conflict, DomainError, NotFound
 
 
-def _make_hasher() -> PasswordHasher:
+@lru_cache
+def _make_hasher(profile: str) -> PasswordHasher:
     """Argon2id with its recommended cost; the test-suite alone may ask for the cheapest profile
-    (YRDHUB_PASSWORD_HASH=test-only-cheap), which Settings refuses in production."""
-    if os.environ.get("YRDHUB_PASSWORD_HASH") == "test-only-cheap":
+    (Settings.password_hash, YRDHUB_PASSWORD_HASH=test-only-cheap), which Settings refuses in production."""
+    if profile == "test-only-cheap":
         return PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
     return PasswordHasher()
 
 
-_hasher = _make_hasher()
+def _hasher() -> PasswordHasher:
+    return _make_hasher(get_settings().password_hash)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -146,8 +149,8 @@ def authenticate(session: Session, *, username: str, password: str, client: str,
             return LoginResult(None, locked_until=last + timedelta(seconds=lockout_s))
     user = get_user(session, username=username)
     ok = user is not None and user.is_active and check_password(user.password_hash, password)
-    if user is None:
-        check_password(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
+    if user is None:  # same work either way: no user enumeration by timing
+        check_password(_dummy_hash(get_settings().password_hash), password)
     for key in (f"user:{username}", f"ip:{client}"):
         session.add(LoginAttempt(key=key, at=now, succeeded=ok))
     if ok and user is not None:
@@ -157,7 +160,9 @@ def authenticate(session: Session, *, username: str, password: str, client: str,
     return LoginResult(None)
 
 
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+@lru_cache
+def _dummy_hash(profile: str) -> str:
+    return _make_hasher(profile).hash(secrets.token_urlsafe(16))
 
 
 # --- API tokens --------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ the file is complete) and only once (files are recognised by SHA-256)."""
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -24,8 +23,8 @@ from yrdhub.analytics.places import Resolver
 from yrdhub.analytics.readers import detect_format, read
 from yrdhub.analytics.records import BadRecord, Record
 from yrdhub.analytics.workspace import Workspace
+from yrdhub.config import get_settings
 
-ENV_WORKERS = "YRDHUB_ANALYTICS_INGEST_WORKERS"  # files read at a time (worker processes); default 1
 RID_BITS = 32  # rid = file number << 32 | the record's ordinal in its file
 WORKS_SCHEMA = pa.schema(
     [
@@ -193,7 +192,7 @@ def ingest(
     with its own copy of the resolver; the tables are the same (a file's record ids come from its file
     number, given in input order), and `progress` is then told per finished file."""
     resolver = resolver or default_resolver(workspace)
-    workers = workers or int(os.environ.get(ENV_WORKERS) or 1)
+    workers = workers or get_settings().analytics_ingest_workers
     manifest = workspace.manifest()
     if any("file_no" not in entry for entry in manifest.values()):
         raise ValueError(

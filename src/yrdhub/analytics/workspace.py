@@ -1,4 +1,5 @@
-"""The analytics workspace: where ingested records live as Parquet (default `./var/analytics`).
+"""The analytics workspace: where ingested records live as Parquet (default `YRDHUB_ANALYTICS_DIR`, else
+`./var/analytics`).
 
 works/<batch>.parquet     one row per source record (identifiers, year, kind, file and line)
 parties/<batch>.parquet   one row per address/organisation with its resolved place
@@ -10,13 +11,12 @@ gazetteer.csv             optional user additions to the institution gazetteer
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ENV_DIR = "YRDHUB_ANALYTICS_DIR"
-DEFAULT_DIR = Path("var/analytics")
+from yrdhub.config import get_settings
+
 TABLES = ("works", "parties", "bad")
 
 
@@ -26,7 +26,7 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path | str | None = None) -> Workspace:
-        path = Path(root) if root else Path(os.environ.get(ENV_DIR) or DEFAULT_DIR)
+        path = Path(root) if root else get_settings().analytics_dir
         for table in TABLES:
             (path / table).mkdir(parents=True, exist_ok=True)
         return cls(path)

@@ -17,14 +17,18 @@ from rich.table import Table
 from yrdhub.analytics.ingest import default_resolver, ingest
 from yrdhub.analytics.readers import FORMATS
 from yrdhub.analytics.run import collaboration, unresolved, write_results
-from yrdhub.analytics.workspace import ENV_DIR, Workspace
+from yrdhub.analytics.workspace import Workspace
 
 app = typer.Typer(no_args_is_help=True, help="协同创新分析 Collaboration analytics")
 console = Console(stderr=True)
 
 WorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", envvar=ENV_DIR, help="工作目录 where ingested data lives (./var/analytics)"),
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="工作目录 where ingested data lives (default YRDHUB_ANALYTICS_DIR, else ./var/analytics)",
+    ),
 ]
 
 
@@ -83,7 +87,9 @@ def collaboration_cmd(
     start: Annotated[int | None, typer.Option("--from", help="first year")] = None,
     end: Annotated[int | None, typer.Option("--to", help="last year")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv|xlsx|parquet")] = "csv",
-    engine: Annotated[str | None, typer.Option(envvar="YRDHUB_ANALYTICS_ENGINE", help="duckdb|spark")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="duckdb|spark (default YRDHUB_ANALYTICS_ENGINE, else duckdb)")
+    ] = None,
     charts: Annotated[bool, typer.Option("--charts", help="also draw flow map, heat maps, trends (SVG)")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:

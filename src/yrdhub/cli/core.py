@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -147,9 +146,13 @@ def _default_evaluation(session: Session) -> int | None:
 def users_create(username: str, display_name: str = typer.Option("", help="显示名 display name"),
                  email: str | None = None,
                  role: str | None = typer.Option(None, help="同时授予的角色 role to grant"),
-                 scope: str = typer.Option("", help="角色范围 scope: 320000 or org:<id>")) -> None:
+                 scope: str = typer.Option("", help="角色范围 scope: 320000 or org:<id>"),
+                 password: str | None = typer.Option(
+                     None, "--password", envvar="YRDHUB_NEW_PASSWORD", show_default=False,
+                     help="初始密码 initial password (prefer the variable: it stays out of the process list); "
+                          "random when absent")) -> None:
     """创建用户（随机初始密码，仅显示一次）Create a user with a random password, shown once."""
-    password = os.environ.get("YRDHUB_NEW_PASSWORD") or secrets.token_urlsafe(15)
+    password = password or secrets.token_urlsafe(15)
     with refused(), unit_of_work() as session:
         data = UserCreate(username=username, password=password, display_name=display_name, email=email)
         user = accounts.create_user(session, actor=operator(), data=data)

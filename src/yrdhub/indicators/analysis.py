@@ -13,10 +13,20 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._numerics import pca
 from ._stats import kurt, rank_min, skew
 from .framework import Framework
 from .pipeline import Results
 from .steps import Aggregate, Context
+
+__all__ = [
+    "correlations",
+    "cronbach_alpha",
+    "indicator_stats",
+    "pca",  # lives in _numerics so that the weightings can use it without importing this module
+    "remove_elements",
+    "strengths_weaknesses",
+]
 
 
 def indicator_stats(
@@ -116,23 +126,6 @@ def cronbach_alpha(X: pd.DataFrame) -> float:
     if k < 2:
         return float("nan")
     return float(k / (k - 1) * (1 - v.var(axis=0, ddof=1).sum() / v.sum(axis=1).var(ddof=1)))
-
-
-def pca(X: pd.DataFrame, n_components: int | None = None) -> dict[str, pd.DataFrame | np.ndarray]:
-    """PCA of the standardised columns (complete rows): loadings, explained variance ratio, scores."""
-    v = X.dropna().to_numpy(dtype=float)
-    z = (v - v.mean(axis=0)) / v.std(axis=0, ddof=1)
-    _, s, vt = np.linalg.svd(z, full_matrices=False)
-    k = n_components or vt.shape[0]
-    signs = np.sign(vt[:k].sum(axis=1))  # orient each component so its loadings sum positive
-    signs[signs == 0] = 1
-    comps = vt[:k] * signs[:, None]
-    var = s**2 / (v.shape[0] - 1)
-    return {
-        "loadings": pd.DataFrame(comps.T, index=X.columns, columns=[f"PC{i + 1}" for i in range(k)]),
-        "explained": var[:k] / var.sum(),
-        "scores": pd.DataFrame(z @ comps.T, index=X.dropna().index, columns=[f"PC{i + 1}" for i in range(k)]),
-    }
 
 
 def remove_elements(results: Results, level: int) -> pd.DataFrame:

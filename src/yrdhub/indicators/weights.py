@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ._numerics import aggregate, pca, resolve_method
 from .framework import Framework
-from .steps.aggregate import _resolve, aggregate
 
 
 def equal_weights(framework: Framework) -> dict[str, float]:
@@ -21,8 +21,6 @@ def equal_weights(framework: Framework) -> dict[str, float]:
 def pca_weights(data: pd.DataFrame, framework: Framework, level: int = 1) -> dict[str, float]:
     """Within each group of children at ``level``: squared loadings of the first principal component of the
     standardised children, normalised to sum to 1 (a common OECD/JRC handbook choice)."""
-    from .analysis import pca
-
     out = dict(framework.weights)
     for _, kids in framework.groups(level + 1).items():
         if len(kids) < 2:
@@ -105,7 +103,7 @@ def derive_weights(
                 if len(kids) > 1:
                     opt = optimise_weights(current, framework, parent, how, w, str(methods[lev - 2]))
                     w.update({k: opt[k] for k in kids})
-        func = _resolve(methods[lev - 2], None)
+        func = resolve_method(methods[lev - 2], None)
         cols = {
             p: func(current[kids].to_numpy(dtype=float), np.array([w[k] for k in kids], dtype=float))
             for p, kids in groups.items()

@@ -47,8 +47,9 @@ def upgrade() -> None:
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("token", sa.String(length=100), nullable=False),
         sa.Column("visible_from", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["doc_id"], ["search_document.id"], ondelete="CASCADE",
-                                name=op.f("fk_search_grant_doc_id_search_document")),
+        sa.ForeignKeyConstraint(
+            ["doc_id"], ["search_document.id"], ondelete="CASCADE", name=op.f("fk_search_grant_doc_id_search_document")
+        ),
         sa.PrimaryKeyConstraint("doc_id", "token", name=op.f("pk_search_grant")),
     )
     op.create_table(
@@ -56,8 +57,9 @@ def upgrade() -> None:
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["doc_id"], ["search_document.id"], ondelete="CASCADE",
-                                name=op.f("fk_search_facet_doc_id_search_document")),
+        sa.ForeignKeyConstraint(
+            ["doc_id"], ["search_document.id"], ondelete="CASCADE", name=op.f("fk_search_facet_doc_id_search_document")
+        ),
         sa.PrimaryKeyConstraint("doc_id", "name", "value", name=op.f("pk_search_facet")),
     )
     if postgres:

@@ -32,8 +32,9 @@ def upgrade() -> None:
         "search_key",
         sa.Column("doc_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("codes", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["doc_id"], ["search_document.id"], ondelete="CASCADE",
-                                name=op.f("fk_search_key_doc_id_search_document")),
+        sa.ForeignKeyConstraint(
+            ["doc_id"], ["search_document.id"], ondelete="CASCADE", name=op.f("fk_search_key_doc_id_search_document")
+        ),
         sa.PrimaryKeyConstraint("doc_id", name=op.f("pk_search_key")),
     )
     _convert()
@@ -55,9 +56,13 @@ def _convert() -> None:
         return
     bind.execute(sa.text("INSERT INTO search_term (term) VALUES (:term)"), [{"term": t} for t in terms])
     ids = {term: term_id for term_id, term in bind.execute(sa.text("SELECT id, term FROM search_term"))}
-    bind.execute(sa.text("INSERT INTO search_key (doc_id, codes) VALUES (:doc_id, :codes)"),
-                 [{"doc_id": doc_id, "codes": " " + " ".join(str(ids[t]) for t in values) + " "}
-                  for doc_id, values in items.items()])
+    bind.execute(
+        sa.text("INSERT INTO search_key (doc_id, codes) VALUES (:doc_id, :codes)"),
+        [
+            {"doc_id": doc_id, "codes": " " + " ".join(str(ids[t]) for t in values) + " "}
+            for doc_id, values in items.items()
+        ],
+    )
 
 
 def downgrade() -> None:
@@ -66,8 +71,9 @@ def downgrade() -> None:
         sa.Column("doc_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(["doc_id"], ["search_document.id"], ondelete="CASCADE",
-                                name=op.f("fk_search_facet_doc_id_search_document")),
+        sa.ForeignKeyConstraint(
+            ["doc_id"], ["search_document.id"], ondelete="CASCADE", name=op.f("fk_search_facet_doc_id_search_document")
+        ),
         sa.PrimaryKeyConstraint("doc_id", "name", "value", name=op.f("pk_search_facet")),
     )
     bind = op.get_bind()
@@ -80,7 +86,6 @@ def downgrade() -> None:
                 name, value = term[2:].split("=", 1)
                 rows.append({"doc_id": doc_id, "name": name, "value": value})
     if rows:
-        bind.execute(sa.text("INSERT INTO search_facet (doc_id, name, value) VALUES (:doc_id, :name, :value)"),
-                     rows)
+        bind.execute(sa.text("INSERT INTO search_facet (doc_id, name, value) VALUES (:doc_id, :name, :value)"), rows)
     op.drop_table("search_key")
     op.drop_table("search_term")

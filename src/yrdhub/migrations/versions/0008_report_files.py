@@ -32,8 +32,9 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("uploaded_by", sa.String(length=100), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["report_id"], ["out_report.id"],
-                                name=op.f("fk_out_report_file_report_id_out_report"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["out_report.id"], name=op.f("fk_out_report_file_report_id_out_report"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_out_report_file")),
         sa.UniqueConstraint("report_id", name=op.f("uq_out_report_file_report_id")),
     )

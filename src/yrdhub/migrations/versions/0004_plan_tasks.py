@@ -46,8 +46,9 @@ def upgrade() -> None:
         sa.Column("milestone_due", sa.Date(), nullable=True),
         sa.Column("created_by", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["task_code"], ["mon_plan_task.code"],
-                                name=op.f("fk_mon_task_update_task_code_mon_plan_task")),
+        sa.ForeignKeyConstraint(
+            ["task_code"], ["mon_plan_task.code"], name=op.f("fk_mon_task_update_task_code_mon_plan_task")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mon_task_update")),
     )
     with op.batch_alter_table("mon_task_update", schema=None) as batch_op:

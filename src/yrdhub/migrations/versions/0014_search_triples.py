@@ -20,21 +20,44 @@ Revises: 20261202_0014
 Create Date: 2026-12-02 14:00:00
 """
 
+import hashlib
 from collections.abc import Sequence
+from itertools import pairwise
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY
-
-from yrdhub.search import meta
-from yrdhub.search.segment import words
 
 revision: str = "20261202_0015"
 down_revision: str | None = "20261202_0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-RUN_PREFIXES = (meta.PREFIX + "x", meta.PREFIX + "y")  # pairs, triples
+# Frozen from yrdhub.search (meta.PREFIX, meta.pairs/triples, segment.words) as they were when this migration was
+# written: a migration is history and must not change when the live code does.
+META_PREFIX = "yrdmeta"
+
+
+def _words(joined: str) -> list[str]:
+    """The words of a stored token string, punctuation and spaces dropped."""
+    return [t for t in joined.split(" ") if any(ch.isalnum() for ch in t)]
+
+
+def _run(marker: str, field: str, words: tuple[str, ...]) -> str:
+    """Consecutive words of one field ("t" title, "b" body) as one hashed token ("x" pairs, "y" triples)."""
+    digest = hashlib.blake2b("\x1f".join(words).encode(), digest_size=8).hexdigest()
+    return f"{META_PREFIX}{marker}{field}{digest}"
+
+
+def _pairs(field: str, words: list[str]) -> list[str]:
+    return [_run("x", field, (first, second)) for first, second in pairwise(words)]
+
+
+def _triples(field: str, words: list[str]) -> list[str]:
+    return [_run("y", field, (words[i], words[i + 1], words[i + 2])) for i in range(len(words) - 2)]
+
+
+RUN_PREFIXES = (META_PREFIX + "x", META_PREFIX + "y")  # pairs, triples
 
 
 def _vector(row: str, ranges: bool) -> str:
@@ -52,15 +75,20 @@ def _vector(row: str, ranges: bool) -> str:
 
 def _access(row: str) -> str:
     """The access tokens among the document's meta tokens: meta.access ("a:" → 613a) and meta.timed_access ("t:")."""
-    return (f"ARRAY(SELECT t FROM unnest(string_to_array({row}.meta_tokens, ' ')) AS t "
-            "WHERE left(t, 11) IN ('yrdmeta613a', 'yrdmeta743a'))")
+    return (
+        f"ARRAY(SELECT t FROM unnest(string_to_array({row}.meta_tokens, ' ')) AS t "
+        "WHERE left(t, 11) IN ('yrdmeta613a', 'yrdmeta743a'))"
+    )
 
 
 def _trigger(upgraded: bool) -> None:
     columns, values, update = "id, tsv", "NEW.id, vector", "tsv = EXCLUDED.tsv"
     if upgraded:
-        columns, values, update = (columns + ", access", values + f", {_access('NEW')}",
-                                   update + ", access = EXCLUDED.access")
+        columns, values, update = (
+            columns + ", access",
+            values + f", {_access('NEW')}",
+            update + ", access = EXCLUDED.access",
+        )
     op.execute(f"""
         CREATE OR REPLACE FUNCTION search_document_index() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
@@ -84,7 +112,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
-        op.execute("ALTER TABLE search_match DROP COLUMN access")  # in place, as in 0014
+        op.execute("ALTER TABLE search_match DROP COLUMN access")  # in place, as in revision 20261202_0014
         return
     _rewrite(add_triples=False)
     op.drop_column("search_match", "access")
@@ -98,21 +126,26 @@ def _rewrite(add_triples: bool) -> None:
     _trigger(upgraded=add_triples)
     op.execute("ALTER TABLE search_document DISABLE TRIGGER search_document_index")
     last = 0
-    while rows := bind.execute(sa.text(
+    while rows := bind.execute(
+        sa.text(
             "SELECT id, title_tokens, body_tokens, meta_tokens FROM search_document WHERE id > :last "
-            "ORDER BY id LIMIT 5000"), {"last": last}).all():
+            "ORDER BY id LIMIT 5000"
+        ),
+        {"last": last},
+    ).all():
         updates = []
         for doc_id, title_tokens, body_tokens, meta_tokens in rows:
             tokens = [t for t in meta_tokens.split() if not t.startswith(RUN_PREFIXES)]
             for field, text in (("t", title_tokens), ("b", body_tokens)):  # in the order indexing writes them
-                tokens += meta.pairs(field, words(text)) + (meta.triples(field, words(text)) if add_triples else [])
+                tokens += _pairs(field, _words(text)) + (_triples(field, _words(text)) if add_triples else [])
             updates.append({"id": doc_id, "meta": " ".join(tokens)})
         bind.execute(sa.text("UPDATE search_document SET meta_tokens = :meta WHERE id = :id"), updates)
         last = rows[-1][0]
     op.execute("DROP INDEX ix_search_match_tsv")
     op.execute("SET LOCAL maintenance_work_mem = '256MB'")  # for the GIN build (64 MB by default)
     access = f", access = {_access('d')}" if add_triples else ""
-    op.execute(f"UPDATE search_match m SET tsv = {_vector('d', add_triples)}{access} FROM search_document d "
-               "WHERE d.id = m.id")
+    op.execute(
+        f"UPDATE search_match m SET tsv = {_vector('d', add_triples)}{access} FROM search_document d WHERE d.id = m.id"
+    )
     op.execute("CREATE INDEX ix_search_match_tsv ON search_match USING gin (tsv)")
     op.execute("ALTER TABLE search_document ENABLE TRIGGER search_document_index")

@@ -39,8 +39,9 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("n_links", sa.Float(), nullable=True),
         sa.Column("n_records", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["batch_id"], ["mon_measure_batch.id"],
-                                name=op.f("fk_mon_measure_batch_id_mon_measure_batch")),
+        sa.ForeignKeyConstraint(
+            ["batch_id"], ["mon_measure_batch.id"], name=op.f("fk_mon_measure_batch_id_mon_measure_batch")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mon_measure")),
         sa.UniqueConstraint("batch_id", "indicator", "year", name=op.f("uq_mon_measure_batch_id_indicator_year")),
     )
@@ -56,8 +57,9 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("file", sa.String(length=300), nullable=False),
         sa.Column("line", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["measurement_id"], ["mon_measure.id"],
-                                name=op.f("fk_mon_measure_record_measurement_id_mon_measure")),
+        sa.ForeignKeyConstraint(
+            ["measurement_id"], ["mon_measure.id"], name=op.f("fk_mon_measure_record_measurement_id_mon_measure")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mon_measure_record")),
     )
     with op.batch_alter_table("mon_measure_record", schema=None) as batch_op:

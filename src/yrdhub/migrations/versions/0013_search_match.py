@@ -5,8 +5,8 @@ was a 1.3 KB `search_document` row (six to a page) per match. `search_match` hol
 (which lies out of line in TOAST), 50 bytes a row: at a million documents its heap is 50 MB against 1.3 GB, and
 the reads and counts of matches were 1.3–4.5× faster (docs/search.md). One AFTER INSERT OR UPDATE trigger on
 `search_document` now computes the vector and writes it to `search_match`, and the title and body words to
-`search_phrase` (the two triggers of migrations 0007 and 0013 are replaced). On SQLite the table exists and
-stays empty, and the unused `tsv` column is dropped there too (one schema for both).
+`search_phrase` (the two triggers of revisions 20261125_0007 and 20261202_0013 are replaced). On SQLite the table
+exists and stays empty, and the unused `tsv` column is dropped there too (one schema for both).
 
 Revision ID: 20261202_0014
 Revises: 20261202_0013
@@ -19,12 +19,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
-from yrdhub.search.models import TsVector
-
 revision: str = "20261202_0014"
 down_revision: str | None = "20261202_0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# yrdhub.search.models.TsVector as stored: tsvector on PostgreSQL, a plain (unused) text column elsewhere.
+TS_VECTOR = sa.Text().with_variant(TSVECTOR(), "postgresql")
 
 _VECTOR = """setweight(to_tsvector('simple', NEW.title_tokens), 'A')
                 || setweight(to_tsvector('simple', NEW.body_tokens), 'B')
@@ -36,9 +37,10 @@ def upgrade() -> None:
     op.create_table(
         "search_match",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("tsv", TsVector(), nullable=True),
-        sa.ForeignKeyConstraint(["id"], ["search_document.id"], name=op.f("fk_search_match_id_search_document"),
-                                ondelete="CASCADE"),
+        sa.Column("tsv", TS_VECTOR, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["id"], ["search_document.id"], name=op.f("fk_search_match_id_search_document"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_match")),
     )
     if op.get_bind().dialect.name != "postgresql":

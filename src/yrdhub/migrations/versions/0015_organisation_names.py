@@ -1,6 +1,6 @@
 """regions: one current organisation per name among those without a credit code
 
-Revision ID: 20261207_0019
+Revision ID: 0015
 Revises: 20261202_0015
 Create Date: 2026-12-07 16:00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "20261207_0019"
+revision: str = "0015"
 down_revision: str | None = "20261202_0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -28,12 +28,22 @@ def upgrade() -> None:
         if name not in keep:
             keep[name] = org_id
             continue
-        bind.execute(sa.text("UPDATE organisation SET parent_id = :keep WHERE parent_id = :gone"),
-                     {"keep": keep[name], "gone": org_id})
-        bind.execute(sa.text("UPDATE organisation SET merged_into_id = :keep WHERE id = :gone"),
-                     {"keep": keep[name], "gone": org_id})
-    op.create_index("uq_organisation_name_uncoded", "organisation", ["name"], unique=True,
-                    sqlite_where=sa.text(WHERE), postgresql_where=sa.text(WHERE))
+        bind.execute(
+            sa.text("UPDATE organisation SET parent_id = :keep WHERE parent_id = :gone"),
+            {"keep": keep[name], "gone": org_id},
+        )
+        bind.execute(
+            sa.text("UPDATE organisation SET merged_into_id = :keep WHERE id = :gone"),
+            {"keep": keep[name], "gone": org_id},
+        )
+    op.create_index(
+        "uq_organisation_name_uncoded",
+        "organisation",
+        ["name"],
+        unique=True,
+        sqlite_where=sa.text(WHERE),
+        postgresql_where=sa.text(WHERE),
+    )
 
 
 def downgrade() -> None:

@@ -16,22 +16,25 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from yrdhub.search.models import TsVector
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 revision: str = "20261202_0013"
 down_revision: str | None = "20261201_0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# yrdhub.search.models.TsVector as stored: tsvector on PostgreSQL, a plain (unused) text column elsewhere.
+TS_VECTOR = sa.Text().with_variant(TSVECTOR(), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
         "search_phrase",
         sa.Column("doc_id", sa.Integer(), nullable=False),
-        sa.Column("words", TsVector(), nullable=True),
-        sa.ForeignKeyConstraint(["doc_id"], ["search_document.id"], name=op.f("fk_search_phrase_doc_id_search_document"),
-                                ondelete="CASCADE"),
+        sa.Column("words", TS_VECTOR, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["doc_id"], ["search_document.id"], name=op.f("fk_search_phrase_doc_id_search_document"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("doc_id", name=op.f("pk_search_phrase")),
     )
     if op.get_bind().dialect.name != "postgresql":

@@ -1,0 +1,150 @@
+"""Numerics shared by the Aggregate step, the weightings and the analysis: the aggregation means, the
+framework-wide :func:`aggregate`, and PCA. Nothing here imports a step, a weighting or an analysis, so those
+modules can all build on it without an import circle.
+
+Weighted means skip missing values and renormalise the weights of what is left (as COINr's ``a_amean``).
+Geometric and harmonic means of rows with a value ≤ 0 are NaN. A data-availability threshold per level
+sets an aggregate to NaN when its row has a smaller share of non-missing children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .framework import Framework
+
+Arr = np.ndarray
+AggFunc = Callable[[Arr, Arr], Arr]  # (units × children, weights) → units
+
+
+def power_mean(x: Arr, w: Arr, p: float) -> Arr:
+    """Weighted power (generalised) mean by row: p = 1 arithmetic, 0 geometric, −1 harmonic."""
+    ok = ~np.isnan(x)
+    wsum = np.where(ok, w, 0.0).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if p == 1:
+            num = np.where(ok, x * w, 0.0).sum(axis=1)
+            return num / np.where(wsum == 0, np.nan, wsum)
+        bad = (np.where(ok, x, 1.0) <= 0).any(axis=1)
+        if p == 0:
+            out = np.exp(np.where(ok, np.log(x) * w, 0.0).sum(axis=1) / wsum)
+        else:
+            out = (np.where(ok, x**p * w, 0.0).sum(axis=1) / wsum) ** (1.0 / p)
+    return np.where(bad | (wsum == 0), np.nan, out)
+
+
+def a_amean(x: Arr, w: Arr) -> Arr:
+    return power_mean(x, w, 1.0)
+
+
+def a_gmean(x: Arr, w: Arr) -> Arr:
+    return power_mean(x, w, 0.0)
+
+
+def a_hmean(x: Arr, w: Arr) -> Arr:
+    return power_mean(x, w, -1.0)
+
+
+def a_wmedian(x: Arr, w: Arr) -> Arr:
+    """Weighted median by row; where the cumulative weight hits exactly one half, the mean of the two."""
+    out = np.full(x.shape[0], np.nan)
+    for i, row in enumerate(x):
+        ok = ~np.isnan(row)
+        if not ok.any():
+            continue
+        order = np.argsort(row[ok], kind="stable")
+        v, ww = row[ok][order], w[ok][order]
+        cw = np.cumsum(ww) / ww.sum()
+        j = int(np.searchsorted(cw, 0.5 - 1e-12))
+        out[i] = (v[j] + v[j + 1]) / 2 if np.isclose(cw[j], 0.5) and j + 1 < v.size else v[j]
+    return out
+
+
+def a_copeland(x: Arr, w: Arr) -> Arr:
+    """Copeland score of each unit: pairwise weighted majority wins minus losses over the other units."""
+    xs = np.where(np.isnan(x), -np.inf, x)
+    gt = (xs[:, None, :] > xs[None, :, :]) * w  # units × units × children
+    eq = (xs[:, None, :] == xs[None, :, :]) * w
+    out_ab = gt.sum(axis=2) + 0.5 * eq.sum(axis=2)
+    diff = out_ab - out_ab.T
+    return (np.sign(diff)).sum(axis=1).astype(float)
+
+
+METHODS: dict[str, AggFunc] = {
+    "amean": a_amean,
+    "gmean": a_gmean,
+    "hmean": a_hmean,
+    "wmedian": a_wmedian,
+    "copeland": a_copeland,
+}
+
+
+def per_level(value: object, n: int, name: str) -> list:
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{name} must have one entry per aggregation level ({n}), got {len(value)}")
+        return list(value)
+    return [value] * n
+
+
+def resolve_method(method: str | AggFunc, p: float | None) -> AggFunc:
+    if callable(method):
+        return method
+    if method == "genmean":
+        if p is None:
+            raise ValueError("genmean needs p")
+        return lambda x, w: power_mean(x, w, float(p))
+    if method not in METHODS:
+        raise ValueError(f"unknown aggregation {method!r}; choose one of {[*METHODS, 'genmean']} or a callable")
+    return METHODS[method]
+
+
+def aggregate(
+    X: pd.DataFrame,
+    framework: Framework,
+    method: str | AggFunc | Sequence[str | AggFunc] = "amean",
+    weights: Mapping[str, float] | None = None,
+    dat_thresh: float | Sequence[float | None] | None = None,
+    p: float | Sequence[float | None] | None = None,
+) -> pd.DataFrame:
+    """Append every aggregate column, level 2 upwards; per-level lists give one method/threshold per level."""
+    nlev = framework.n_levels
+    methods = per_level(method, nlev - 1, "method")
+    threshs = per_level(dat_thresh, nlev - 1, "dat_thresh")
+    ps = per_level(p, nlev - 1, "p")
+    w_all = {**framework.weights, **(weights or {})}
+    cols: dict[str, Arr] = {c: X[c].to_numpy(dtype=float) for c in X.columns}
+    for lev in range(2, nlev + 1):
+        func = resolve_method(methods[lev - 2], ps[lev - 2])
+        for parent, children in framework.groups(lev).items():
+            missing = [c for c in children if c not in cols]
+            if missing:
+                raise ValueError(f"cannot aggregate {parent!r}: no data for {missing}")
+            x = np.column_stack([cols[c] for c in children])
+            w = np.array([w_all[c] for c in children], dtype=float)
+            y = np.asarray(func(x, w), dtype=float)
+            th = threshs[lev - 2]
+            if th is not None:
+                y = np.where(np.mean(~np.isnan(x), axis=1) < th, np.nan, y)
+            cols[parent] = y
+    return pd.DataFrame(cols, index=X.index)
+
+
+def pca(X: pd.DataFrame, n_components: int | None = None) -> dict[str, pd.DataFrame | np.ndarray]:
+    """PCA of the standardised columns (complete rows): loadings, explained variance ratio, scores."""
+    v = X.dropna().to_numpy(dtype=float)
+    z = (v - v.mean(axis=0)) / v.std(axis=0, ddof=1)
+    _, s, vt = np.linalg.svd(z, full_matrices=False)
+    k = n_components or vt.shape[0]
+    signs = np.sign(vt[:k].sum(axis=1))  # orient each component so its loadings sum positive
+    signs[signs == 0] = 1
+    comps = vt[:k] * signs[:, None]
+    var = s**2 / (v.shape[0] - 1)
+    return {
+        "loadings": pd.DataFrame(comps.T, index=X.columns, columns=[f"PC{i + 1}" for i in range(k)]),
+        "explained": var[:k] / var.sum(),
+        "scores": pd.DataFrame(z @ comps.T, index=X.dropna().index, columns=[f"PC{i + 1}" for i in range(k)]),
+    }
