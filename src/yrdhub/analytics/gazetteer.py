@@ -36,7 +36,7 @@ class Institution:
         if not name or not re.fullmatch(r"\d{6}", province) or (city and not re.fullmatch(r"\d{6}", city)):
             raise ValueError(f"bad gazetteer entry: {row!r}")
         if city and city[:2] != province[:2]:  # a city code begins with its province's two digits
-            raise ValueError(f"机构名录条目的城市不在该省 / gazetteer entry's city is not in its province: {row!r}")
+            raise ValueError(f"gazetteer entry's city is not in its province: {row!r}")
         return cls(name, city, province, (row.get("source") or "").strip(), aliases)
 
 

@@ -196,8 +196,7 @@ def ingest(
     manifest = workspace.manifest()
     if any("file_no" not in entry for entry in manifest.values()):
         raise ValueError(
-            f"工作目录 {workspace.root} 由旧版本创建（无整数记录编号），请导入到新的工作目录 / the workspace "
-            f"{workspace.root} predates integer record ids: ingest the files into a new workspace"
+            f"the workspace {workspace.root} predates integer record ids: ingest the files into a new workspace"
         )
     # plan: every new file gets the next file number, in input order; a file given twice is read once
     plan: list[tuple[Path, str, str, int | None]] = []

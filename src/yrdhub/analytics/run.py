@@ -137,8 +137,7 @@ def write_results(results: Results, out_dir: Path, fmt: str = "parquet") -> list
             frame = expr.limit(EXCEL_ROWS + 1).to_pandas()  # one query, at most a sheet and a row fetched
             if len(frame) > EXCEL_ROWS:
                 raise ValueError(
-                    f"{name} 超过 Excel 工作表上限 {EXCEL_ROWS:,} 行 / has more than an Excel sheet holds "
-                    f"({EXCEL_ROWS:,} rows): use --format csv or parquet"
+                    f"{name} has more than an Excel sheet holds ({EXCEL_ROWS:,} rows): use --format csv or parquet"
                 )
             frames[name] = frame
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from yrdhub.cli import outputs as _outputs
 from yrdhub.cli import programmes as _programmes
 
 app = typer.Typer(
-    no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 / YRD S&T Innovation Community platform"
+    no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 (YRD S&T Innovation Community platform)"
 )
 core.register(app)
 app.add_typer(_indicators.app, name="indicators")
