@@ -123,7 +123,7 @@ def indicators(session: SessionDep, framework: str = "yrd-monitoring", version: 
 def _run(session: SessionDep, actor: Actor, ref: str) -> EvaluationRun:
     row = evaluations.get(session, actor=actor, ref=ref)
     if row is None:
-        raise NotFound("evaluation.not_found", ref=ref)
+        raise NotFound("not_found")  # unknown, or not yet published: the same answer
     return row
 
 
