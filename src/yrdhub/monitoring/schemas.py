@@ -11,12 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationIn
 from pydantic_core import PydanticCustomError
 
 
-def _number(value: Decimal) -> int | float:
+def as_number(value: Decimal | None) -> int | float | None:
     """An exact value as a JSON number: whole numbers exactly (any size), others by their shortest float."""
+    if value is None:
+        return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-Number = Annotated[Decimal, PlainSerializer(_number, return_type=int | float, when_used="json")]
+Number = Annotated[Decimal, PlainSerializer(as_number, return_type=int | float, when_used="json")]
 
 
 class FrameworkRead(BaseModel):

@@ -32,6 +32,7 @@ from yrdhub.monitoring.schemas import (
     TaskReportIn,
     TaskUpdatePage,
     ValuesIn,
+    as_number,
 )
 from yrdhub.monitoring.validation import Entry
 from yrdhub.web.api.common import ExportFormat, export, policy
@@ -97,13 +98,13 @@ def values(session: SessionDep, framework: str = "yrd-monitoring", version: Vers
            region: str | None = None, format: ExportFormat = "json") -> Any:
     """Accepted data-element values (the latest accepted version of each jurisdiction and period), exact."""
     fw = _framework(session, framework, version)
-    rows = [{"region_code": r, "period": p, "element": e, "value": v}
-            for (r, p), vals in sorted(service.accepted_values(session, fw, exact=True).items())
+    rows = [(r, p, e, v) for (r, p), vals in sorted(service.accepted_values(session, fw, exact=True).items())
             for e, v in sorted(vals.items()) if region is None or r == region]
-    if format != "json":
+    if format != "json":  # exact decimal text in the files
         fields = ["region_code", "period", "element", "value"]
-        return export(format, "monitoring_values", fields, ([row[f] for f in fields] for row in rows))
-    return rows
+        return export(format, "monitoring_values", fields, ([r, p, e, f"{v.normalize():f}"]
+                                                            for r, p, e, v in rows))
+    return [{"region_code": r, "period": p, "element": e, "value": as_number(v)} for r, p, e, v in rows]
 
 
 @router.get("/indicators")
@@ -368,7 +369,8 @@ RECORD_FIELDS = ["work_id", "record_id", "source", "file", "line"]
 
 
 def _measurement_row(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "indicator": row.indicator, "year": row.year, "value": row.value, "n_links": row.n_links,
+    return {"id": row.id, "indicator": row.indicator, "year": row.year, "value": as_number(row.value),
+            "n_links": as_number(row.n_links),
             "n_records": row.n_records, "batch_id": row.batch_id, "source": row.batch.source}
 
 
