@@ -9,7 +9,6 @@ tests."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from conftest import _prepare
@@ -30,6 +28,8 @@ from yrdhub.db import make_engine, session_factory
 from yrdhub.monitoring import service
 from yrdhub.monitoring.models import Submission
 from yrdhub.monitoring.validation import Entry
+
+from .databases import fresh_database
 
 ROUNDS = 10
 
@@ -46,24 +46,9 @@ class Race:
 
 @pytest.fixture(scope="module")
 def race_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.db'}"
+    with fresh_database(database_url, tmp_path_factory, "race") as url:
         _prepare(url)
         yield url
-        return
-    base = make_url(database_url)
-    name = f"{base.database}_race_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
-        _prepare(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ Revises: 20261202_0015
 Create Date: 2026-12-07 16:00:00
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,28 +40,48 @@ def _exact() -> Any:
 
 
 def _to_exact(table: str, columns: tuple[tuple[str, bool], ...]) -> None:
-    with op.batch_alter_table(table, schema=None) as batch_op:
+    with _rebuilding(table), op.batch_alter_table(table, schema=None) as batch_op:
         for column, nullable in columns:
             batch_op.alter_column(column, existing_type=sa.Float(), type_=_exact(), existing_nullable=nullable,
                                   postgresql_using=f"{column}::numeric")
 
 
 def _to_float(table: str, columns: tuple[tuple[str, bool], ...]) -> None:
-    with op.batch_alter_table(table, schema=None) as batch_op:
+    with _rebuilding(table), op.batch_alter_table(table, schema=None) as batch_op:
         for column, nullable in columns:
             batch_op.alter_column(column, existing_type=_exact(), type_=sa.Float(), existing_nullable=nullable,
                                   postgresql_using=f"{column}::double precision")
 
 
+# SQLite changes a table by rebuilding it (copy, drop, rename). Dropping a table whose rows other rows refer to
+# would delete them (ON DELETE CASCADE) or fail at the commit (SQLite's deferred count of violations is not undone
+# by the rename), so the referring rows are set aside while their table is rebuilt and put back after.
+CHILDREN = {"mon_submission": ("mon_value",), "mon_plan_task": ("mon_task_update",),
+            "mon_measure": ("mon_measure_record",)}
+
+
+@contextmanager
+def _rebuilding(table: str) -> Iterator[None]:
+    children = CHILDREN.get(table, ()) if _sqlite() else ()
+    for child in children:
+        op.execute(f"CREATE TEMP TABLE _kept_{child} AS SELECT * FROM {child}")
+        op.execute(f"DELETE FROM {child}")
+    yield
+    for child in children:
+        op.execute(f"INSERT INTO {child} SELECT * FROM _kept_{child}")
+        op.execute(f"DROP TABLE _kept_{child}")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("mon_submission", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("row_version", sa.Integer(), nullable=False, server_default="1"))
-    op.execute("UPDATE mon_submission SET updated_at = created_at")
-    with op.batch_alter_table("mon_submission", schema=None) as batch_op:
-        batch_op.alter_column("updated_at", existing_type=sa.DateTime(timezone=True), nullable=False)
-        batch_op.alter_column("row_version", existing_type=sa.Integer(), server_default=None)
-        batch_op.create_check_constraint(op.f("ck_mon_submission_status"), _in(SUBMISSION_STATES))
+    with _rebuilding("mon_submission"):
+        with op.batch_alter_table("mon_submission", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+            batch_op.add_column(sa.Column("row_version", sa.Integer(), nullable=False, server_default="1"))
+        op.execute("UPDATE mon_submission SET updated_at = created_at")
+        with op.batch_alter_table("mon_submission", schema=None) as batch_op:
+            batch_op.alter_column("updated_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+            batch_op.alter_column("row_version", existing_type=sa.Integer(), server_default=None)
+            batch_op.create_check_constraint(op.f("ck_mon_submission_status"), _in(SUBMISSION_STATES))
     _history_as_codes()
     _to_exact("mon_value", (("value", False),))
 
@@ -86,15 +107,16 @@ def upgrade() -> None:
     op.create_index("ix_mon_evaluation_one_published", "mon_evaluation", ["framework_id"], unique=True,
                     sqlite_where=PUBLISHED, postgresql_where=PUBLISHED)
 
-    with op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("title_en", sa.String(length=400), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("quote_en", sa.Text(), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("row_version", sa.Integer(), nullable=False, server_default="1"))
-    with op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
-        batch_op.alter_column("title_en", existing_type=sa.String(length=400), server_default=None)
-        batch_op.alter_column("quote_en", existing_type=sa.Text(), server_default=None)
-        batch_op.alter_column("row_version", existing_type=sa.Integer(), server_default=None)
-        batch_op.create_check_constraint(op.f("ck_mon_plan_task_status"), _in(TASK_STATES))
+    with _rebuilding("mon_plan_task"):
+        with op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("title_en", sa.String(length=400), nullable=False, server_default=""))
+            batch_op.add_column(sa.Column("quote_en", sa.Text(), nullable=False, server_default=""))
+            batch_op.add_column(sa.Column("row_version", sa.Integer(), nullable=False, server_default="1"))
+        with op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
+            batch_op.alter_column("title_en", existing_type=sa.String(length=400), server_default=None)
+            batch_op.alter_column("quote_en", existing_type=sa.Text(), server_default=None)
+            batch_op.alter_column("row_version", existing_type=sa.Integer(), server_default=None)
+            batch_op.create_check_constraint(op.f("ck_mon_plan_task_status"), _in(TASK_STATES))
     with op.batch_alter_table("mon_task_update", schema=None) as batch_op:
         batch_op.create_check_constraint(op.f("ck_mon_task_update_status"), _in(REPORTED_STATES))
 
@@ -105,7 +127,7 @@ def downgrade() -> None:
     _to_float("mon_measure", (("value", False), ("n_links", True)))
     with op.batch_alter_table("mon_task_update", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_mon_task_update_status"), type_="check")
-    with op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
+    with _rebuilding("mon_plan_task"), op.batch_alter_table("mon_plan_task", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_mon_plan_task_status"), type_="check")
         batch_op.drop_column("row_version")
         batch_op.drop_column("quote_en")
@@ -122,7 +144,7 @@ def downgrade() -> None:
         batch_op.drop_column("status")
     _to_float("mon_value", (("value", False),))
     _history_as_prose()
-    with op.batch_alter_table("mon_submission", schema=None) as batch_op:
+    with _rebuilding("mon_submission"), op.batch_alter_table("mon_submission", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_mon_submission_status"), type_="check")
         batch_op.drop_column("row_version")
         batch_op.drop_column("updated_at")
