@@ -4,20 +4,30 @@ Messages and refusals are rendered in the platform's default language (`YRDHUB_D
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from yrdhub import errors
 from yrdhub.cli.core import console, err, fail, operator, unit_of_work
 from yrdhub.config import get_settings
 from yrdhub.errors import DomainError
-from yrdhub.i18n import Lang, format_number, gettext
+from yrdhub.i18n import N_, Lang, Msg, format_message, format_number, gettext
 from yrdhub.monitoring import evaluations, service
-from yrdhub.monitoring.labels import UNIT_NAME
+from yrdhub.monitoring.labels import EVALUATION_STATUS, UNIT_NAME
 
-app = typer.Typer(no_args_is_help=True, help="监测评估 Monitoring and evaluation")
+
+def _h(msgid: Msg) -> str:
+    """A help text in the platform's default language (the CLI's)."""
+    return gettext(get_settings().default_lang, msgid)
+
+
+RUN_REF = N_("The run's number, or latest (the published evaluation)")
+IMPORTED = N_("Imported as batch #{batch}: {count} values.")
+SAME = N_("The same tables as batch #{batch}: nothing changed.")
+CHECKED = N_("Checked, nothing written: {count} values.")
+app = typer.Typer(no_args_is_help=True, help=_h(N_("Monitoring and evaluation")))
 
 
 def _lang() -> Lang:
@@ -28,10 +38,10 @@ def _refused(exc: DomainError) -> typer.Exit:
     return fail(errors.render(exc.code, exc.params, _lang()))
 
 
-@app.command("evaluate")
-def evaluate(runs: int = typer.Option(1000, help="不确定性分析的重复次数 Monte Carlo replications"),
-             publish: bool = typer.Option(False, "--publish", help="计算后即发布 publish the run at once")) -> None:
-    """运行评估（联合办公室）Run an evaluation of the bundled framework on accepted data."""
+@app.command("evaluate", help=_h(N_("Run an evaluation of the bundled framework on accepted data (the joint "
+                                    "office).")))
+def evaluate(runs: int = typer.Option(1000, help=_h(N_("Monte Carlo replications of the uncertainty analysis"))),
+             publish: bool = typer.Option(False, "--publish", help=_h(N_("Publish the run at once")))) -> None:
     from yrdhub.monitoring.evaluation import Method
 
     with unit_of_work() as session:
@@ -52,8 +62,8 @@ def evaluate(runs: int = typer.Option(1000, help="不确定性分析的重复次
 
 
 def _print(run: evaluations.EvaluationRun, lang: Lang) -> None:
-    table = Table("unit", "year", "index (YRD 2011 = 100)", "rank 5–95 %",
-                  title=f"evaluation #{run.id} · {run.status} · inputs {run.inputs_hash[:12]}")
+    table = Table(*(gettext(lang, h) for h in (N_("Region"), N_("Year"), N_("Index"), N_("Rank interval"))),
+                  title=f"#{run.id} · {gettext(lang, EVALUATION_STATUS[run.status])} · {run.inputs_hash[:12]}")
     last = run.method["last_year"]
     ranks = {r["uCode"]: r for r in run.results["ranks"]}
     for row in run.results["scores"]:
@@ -66,9 +76,9 @@ def _print(run: evaluations.EvaluationRun, lang: Lang) -> None:
     console.print(table)
 
 
-@app.command("publish")
-def publish(run: str = typer.Argument(..., help="评估编号 run id")) -> None:
-    """发布评估（联合办公室）Publish a computed run: it becomes the public evaluation."""
+@app.command("publish", help=_h(N_("Publish a computed run: it becomes the public evaluation (the joint "
+                                   "office).")))
+def publish(run: str = typer.Argument(..., help=_h(N_("The run's number")))) -> None:
     with unit_of_work() as session:
         row = evaluations.get(session, actor=operator(), ref=run)
         if row is None:
@@ -77,12 +87,11 @@ def publish(run: str = typer.Argument(..., help="评估编号 run id")) -> None:
             evaluations.publish(session, actor=operator(), run=row)
         except DomainError as exc:
             raise _refused(exc) from exc
-        console.print(f"#{row.id}: {row.status}")
+        console.print(f"#{row.id}: {gettext(_lang(), EVALUATION_STATUS[row.status])}")
 
 
-@app.command("verify")
-def verify(run: str = typer.Argument("latest", help="评估编号或 latest / run id or 'latest'")) -> None:
-    """重新计算并核对评估结果 Recompute a run from its frozen inputs and compare."""
+@app.command("verify", help=_h(N_("Recompute a run from its frozen inputs and compare.")))
+def verify(run: str = typer.Argument("latest", help=_h(RUN_REF))) -> None:
     with unit_of_work() as session:
         row = evaluations.get(session, actor=operator(), ref=run)
         if row is None:
@@ -96,12 +105,11 @@ def verify(run: str = typer.Argument("latest", help="评估编号或 latest / ru
     raise typer.Exit(2)
 
 
-@app.command("report")
-def report(run: str = typer.Argument("latest", help="评估编号或 latest / run id or 'latest'"),
-           pdf: Path | None = typer.Option(None, "--pdf", help="写出 PDF / write the PDF here"),
-           html: Path | None = typer.Option(None, "--html", help="写出 HTML / write the HTML here"),
-           lang: str = typer.Option("", "--lang", help="zh | en (默认 default: YRDHUB_DEFAULT_LANG)")) -> None:
-    """生成评估报告（HTML、PDF）Generate the evaluation report."""
+@app.command("report", help=_h(N_("Generate the evaluation report (HTML, PDF).")))
+def report(run: str = typer.Argument("latest", help=_h(RUN_REF)),
+           pdf: Path | None = typer.Option(None, "--pdf", help=_h(N_("Write the PDF here"))),
+           html: Path | None = typer.Option(None, "--html", help=_h(N_("Write the HTML here"))),
+           lang: str = typer.Option("", "--lang", help=_h(N_("zh or en (default: YRDHUB_DEFAULT_LANG)")))) -> None:
     from yrdhub.publishing.report import evaluation_report
 
     language: Lang = "en" if lang == "en" else ("zh" if lang == "zh" else _lang())
@@ -125,19 +133,19 @@ def report(run: str = typer.Argument("latest", help="评估编号或 latest / ru
             console.print(f"{path} ({format_number(path.stat().st_size / 1024, language, 0)} KB)")
 
 
-measurements_app = typer.Typer(no_args_is_help=True, help="记录测算值 Values counted from paper and patent records")
+measurements_app = typer.Typer(no_args_is_help=True, help=_h(N_("Values counted from paper and patent records")))
 app.add_typer(measurements_app, name="measurements")
 
 
-@measurements_app.command("import")
+@measurements_app.command("import", help=_h(N_("Take the plan-target counts and their records into monitoring (the "
+                                                "joint office).")))
 def measurements_import(
     directory: Path = typer.Argument(..., exists=True, file_okay=False,
-                                     help="`yrdhub analytics collaboration --out` 的输出目录 / its output folder"),
-    source: str = typer.Option(..., "--source", help="数据来源与覆盖范围 source and coverage (database, query, date)"),
-    level: str = typer.Option("", help="city|province，目录中有多个层级时 when the folder holds both"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="只检查不写入 check only"),
+                                     help=_h(N_("The output folder of yrdhub analytics collaboration --out"))),
+    source: str = typer.Option(..., "--source", help=_h(N_("Source and coverage (database, query, date of export)"))),
+    level: str = typer.Option("", help=_h(N_("city or province, when the folder holds both"))),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_h(N_("Check only; write nothing"))),
 ) -> None:
-    """导入测算值（联合办公室）Take the plan-target counts and their records into monitoring."""
     from yrdhub.monitoring import measurements
 
     language = _lang()
@@ -156,28 +164,27 @@ def measurements_import(
             for problem in reading.problems:
                 e = problem.error
                 where = f"{problem.file}:{e.line}" + (f" [{e.column}]" if e.column else "") if e.line else problem.file
-                err.print(f"[red]{where}: {errors.render(e.code, e.params, language)}[/red]", soft_wrap=True)
+                err.print(f"[red]{escape(where)}: {escape(errors.render(e.code, e.params, language))}[/red]",
+                          soft_wrap=True)
             raise fail(errors.render("measurement.rejected", {"count": len(reading.problems)}, language))
         batch_id = stored.batch.id if stored.batch else None
-    table = Table("indicator", "year", "value", "records")
+    table = Table(*(gettext(language, h) for h in (N_("Indicator"), N_("Year"), N_("Value"), N_("Records"))))
     for v in reading.values:
         table.add_row(v.indicator, str(v.year), format_number(v.value, language),
                       str(len({r.work_id for r in v.records})))
     console.print(table)
-    outcome: Literal["created", "same", "checked"] = (
-        "created" if stored.created else "same" if batch_id is not None else "checked")
-    console.print({"created": f"[green]batch #{batch_id}: {len(reading.values)} values[/green]",
-                   "same": f"= batch #{batch_id}", "checked": f"dry run: {len(reading.values)} values"}[outcome])
+    outcome = IMPORTED if stored.created else SAME if batch_id is not None else CHECKED
+    console.print(format_message(outcome, {"batch": str(batch_id), "count": len(reading.values)}, language))
 
 
-@measurements_app.command("list")
+@measurements_app.command("list", help=_h(N_("The values in force, with their batch and records.")))
 def measurements_list() -> None:
-    """现行测算值 The values in force, with their batch and records."""
     from yrdhub.monitoring import measurements
 
     language = _lang()
     with unit_of_work() as session:
-        table = Table("indicator", "year", "value", "records", "batch", "source")
+        table = Table(*(gettext(language, h) for h in (N_("Indicator"), N_("Year"), N_("Value"), N_("Records"),
+                                                        N_("Batch"), N_("Source"))))
         for rows in measurements.current(session, actor=operator()).values():
             for row in rows:
                 table.add_row(row.indicator, str(row.year), format_number(row.value, language),

@@ -26,8 +26,8 @@ register({
     "value.above_max": N_("{value} is above the maximum of {max}."),
     "value.yoy_change": N_("{value} differs from last year's {previous} by {change} % (limit ±{limit} %); explain "
                            "it in the note."),
-    "value.inconsistent": N_("{value} disagrees with {formula} = {expected} (tolerance {tolerance}); explain it in "
-                             "the note."),
+    "value.inconsistent": N_("{value} disagrees with the value computed from the other elements, {expected} "
+                             "(tolerance {tolerance}); explain it in the note."),
     "value.off_trend": N_("{value} is far from its trend (about {expected} expected from the previous years); "
                           "explain it in the note."),
     "value.no_row": N_("The file has no row for {element}."),
