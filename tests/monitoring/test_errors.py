@@ -14,11 +14,12 @@ from yrdhub.errors import codes
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIXES = ("framework.", "submission.", "value.", "task.", "evaluation.", "measurement.", "report.")
-MODULE_FILES = [*sorted((ROOT / "src/yrdhub/monitoring").glob("*.py")), *sorted((ROOT / "src/yrdhub/publishing").rglob("*.*")),
-                ROOT / "src/yrdhub/web/api/monitoring.py", ROOT / "src/yrdhub/web/pages/monitoring.py",
-                ROOT / "src/yrdhub/cli/monitoring.py", ROOT / "src/yrdhub/web/static/js/monitoring.js",
-                *sorted((ROOT / "src/yrdhub/web/templates/monitoring").glob("*.html")),
-                ROOT / "src/yrdhub/data/monitoring/plan_targets.csv"]
+MODULE_FILES = [
+    *sorted((ROOT / "src/yrdhub/monitoring").glob("*.py")), *sorted((ROOT / "src/yrdhub/publishing").rglob("*.*")),
+    ROOT / "src/yrdhub/web/api/monitoring.py", ROOT / "src/yrdhub/web/pages/monitoring.py",
+    ROOT / "src/yrdhub/cli/monitoring.py", ROOT / "src/yrdhub/web/static/js/monitoring.js",
+    *sorted((ROOT / "src/yrdhub/web/templates/monitoring").glob("*.html")),
+    ROOT / "src/yrdhub/data/monitoring/plan_targets.csv"]
 BILINGUAL = re.compile(r"[\u4e00-\u9fff][^\n\"']{0,80} / [A-Za-z]")  # "中文 / English" in one string
 
 
