@@ -63,6 +63,7 @@ class TaskView:
     status: str
     progress: int
     overdue: bool
+    translated: bool  # the title and quote are yrdhub's translation (the Chinese text is the source)
 
 
 def task_view(task: PlanTask, lang: Lang) -> TaskView:
@@ -74,4 +75,4 @@ def task_view(task: PlanTask, lang: Lang) -> TaskView:
     return TaskView(code=task.code, area=task.area, title=task.title_en if english and task.title_en else task.title,
                     quote=task.quote_en if english and task.quote_en else task.quote,
                     responsible=list(task.responsible), items=items, due=task.due, status=task.status,
-                    progress=task.progress, overdue=is_overdue(task))
+                    progress=task.progress, overdue=is_overdue(task), translated=english and bool(task.quote_en))
