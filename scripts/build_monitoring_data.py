@@ -48,17 +48,14 @@ FIELDS = ["region_code", "element", "year", "value", "unit", "source"]
 TARGETS_OUT = OUT.parent / "plan_targets.csv"
 # How each of the plan's 2025 targets is measured from the framework's data elements (YRD = the four
 # provinces summed), or why it cannot be yet.
+# The reason a target has no measure here: a key of monitoring.labels.NO_DATA (translated where it is shown).
 MEASURES = {
     "rd_intensity_pct": ("rd_expenditure", "gdp", 100, ""),
     "valid_invention_patents_per_10k_pop": ("valid_invention_patents", "population", 1, ""),
-    "yrd_coauthored_intl_papers": ("", "", 1, "官方统计不计合作论文；由 analytics 模块从论文记录计算 / not in official "
-                                   "statistics; computed by the analytics module from paper records"),
-    "pct_applications": ("", "", 1, "PCT 国际专利申请量未见于内置官方统计 / "
-                         "PCT filings are not in the bundled official statistics"),
-    "cross_province_invention_patent_coapplications": ("", "", 1, "由 analytics 模块从专利记录计算 / computed by the "
-                                                       "analytics module from patent records"),
-    "cross_province_patent_transfers": ("", "", 1, "由 analytics 模块从专利转让记录计算 / computed by the analytics "
-                                        "module from patent transfer records"),
+    "yrd_coauthored_intl_papers": ("", "", 1, "papers"),
+    "pct_applications": ("", "", 1, "pct"),
+    "cross_province_invention_patent_coapplications": ("", "", 1, "patents"),
+    "cross_province_patent_transfers": ("", "", 1, "transfers"),
 }
 
 

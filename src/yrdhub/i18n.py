@@ -23,6 +23,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from jinja2 import Environment
+from markupsafe import escape
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -183,3 +185,49 @@ class _Params(string.Formatter):
 def format_message(message: str, params: Mapping[str, Any], lang: Lang) -> str:
     """Translate a msgid and fill its placeholders with the params, formatted for the language."""
     return _Params(lang).vformat(gettext(lang, message), (), dict(params))
+
+
+# --- templates: the same helpers for the pages and the documents ---------------------------------------------
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def local(obj: Any, lang: Lang, field: str = "name", chinese: str | None = None) -> str:
+    """A text of an object in the reader's language: `<field>_en` in English when it has one, else the Chinese
+    (`chinese` names another Chinese field, e.g. a short name). Data, not UI text: proper names keep their form."""
+    if obj is None:
+        return "—"
+    english = _field(obj, f"{field}_en")
+    if lang == "en" and english:
+        return str(english)
+    value = _field(obj, chinese or field)
+    return str(value if value is not None else _field(obj, field) or "")
+
+
+def install(env: Environment, lang: Lang) -> Environment:
+    """Give a Jinja environment (with `jinja2.ext.i18n`) the language's catalogue and the house's filters: `num`,
+    `dt` (Beijing time), `day`, `name`, `short_name`, `local`, `msg`. The catalogues hold text, never markup: a
+    translation is escaped like any other value ("R&D" → "R&amp;D")."""
+    catalogue = translations(lang)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: escape(catalogue.gettext(message)),
+        lambda singular, plural, n: escape(catalogue.ngettext(singular, plural, n)),
+        pgettext=lambda context, message: escape(catalogue.pgettext(context, message)),
+        newstyle=True)
+
+    def num(value: Any, digits: int = 1) -> str:
+        integral = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        return format_number(value, lang, None if integral else digits)
+
+    env.filters.update({
+        "num": num,
+        "dt": lambda value: format_datetime(value, lang),
+        "day": lambda value: format_date(value, lang) if isinstance(value, (date, datetime)) else value,
+        "name": lambda obj: local(obj, lang),
+        "short_name": lambda obj: local(obj, lang, chinese="short_name"),
+        "local": lambda obj, field: local(obj, lang, field),
+        "msg": lambda value: gettext(lang, value),
+    })
+    env.globals["lang"] = lang
+    return env

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -12,8 +13,9 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.errors import Conflict, DomainError, Invalid
 from yrdhub.monitoring import service, templates
-from yrdhub.monitoring.framework import FrameworkError, bundled_raw
+from yrdhub.monitoring.framework import bundled_raw, parse
 from yrdhub.monitoring.models import Framework
 from yrdhub.monitoring.validation import Entry
 
@@ -27,17 +29,18 @@ def framework(session: Session) -> Framework:
 
 def entries_2024(session: Session, framework: Framework, region: str) -> dict[str, Entry]:
     """Plausible 2024 values: the accepted 2023 values grown 3 %, intensity consistent with them."""
-    last = service.accepted_values(session, framework)[(region, 2023)]
-    out = {k: Entry(v * 1.03) for k, v in last.items()}
+    last = service.accepted_values(session, framework, exact=True)[(region, 2023)]
+    out = {k: Entry(v * Decimal("1.03")) for k, v in last.items()}
     out["rd_intensity_published"] = Entry(out["rd_expenditure"].value / out["gdp"].value * 100)  # type: ignore[operator]
     return out
 
 
-def test_bundled_values_are_accepted_and_traceable(session: Session, framework: Framework) -> None:
+def test_bundled_values_are_accepted_exact_and_traceable(session: Session, framework: Framework) -> None:
+    exact = service.accepted_values(session, framework, exact=True)
+    assert exact[("310000", 2022)]["rd_expenditure"] == Decimal("1981.6")  # exact, as published
+    assert exact[("320000", 2021)]["rd_expenditure"] == Decimal("3438.6")
+    assert exact[("310000", 2023)]["rd_intensity_published"] == Decimal("4.34")
     values = service.accepted_values(session, framework)
-    assert values[("310000", 2022)]["rd_expenditure"] == pytest.approx(1981.6)
-    assert values[("320000", 2021)]["rd_expenditure"] == pytest.approx(3438.6)
-    assert values[("310000", 2023)]["rd_intensity_published"] == pytest.approx(4.34)
     rows = service.indicator_values(session, framework)
     sh = {r["indicator"]: r["value"] for r in rows if r["region_code"] == "310000" and r["period"] == 2022}
     assert sh["rd_intensity"] == pytest.approx(1981.6 / values[("310000", 2022)]["gdp"] * 100)
@@ -47,8 +50,20 @@ def test_bundled_values_are_accepted_and_traceable(session: Session, framework: 
 def test_published_framework_cannot_change(session: Session) -> None:
     raw = bundled_raw()
     raw["dimensions"][0]["weight"] = 2
-    with pytest.raises(FrameworkError, match="immutable"):
+    with pytest.raises(Conflict) as caught:
         service.ensure_framework(session, actor=SYSTEM, raw=raw)
+    assert caught.value.code == "framework.immutable" and caught.value.params["version"] == 1
+
+
+def test_a_broken_framework_names_every_problem() -> None:
+    raw = bundled_raw()
+    raw["data_elements"].append(dict(raw["data_elements"][0]))
+    raw["dimensions"][0]["indicators"][0]["numerator"] = "no_such_element"
+    raw["dimensions"][0]["indicators"][1]["direction"] = 2
+    with pytest.raises(Invalid) as caught:
+        parse(raw)
+    assert {e.code for e in caught.value.errors} == {"framework.duplicate_elements", "framework.unknown_element",
+                                                     "framework.direction"}
 
 
 def test_full_cycle_with_return_and_correction(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -59,18 +74,24 @@ def test_full_cycle_with_return_and_correction(session: Session, framework: Fram
     assert sub.version == 1 and sub.status == "draft"
     service.set_values(session, actor=stat, submission=sub, entries=entries_2024(session, framework, "340000"))
     service.submit(session, actor=stat, submission=sub)
-    with pytest.raises(service.MonitoringError):  # under review: cannot be edited
+    with pytest.raises(Conflict) as caught:  # under review: cannot be edited
         service.set_values(session, actor=stat, submission=sub, entries={})
+    assert caught.value.code == "submission.not_editable"
+    with pytest.raises(Conflict) as again:  # nor opened again
+        service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    assert again.value.code == "submission.under_review"
     service.return_for_correction(session, actor=admin, submission=sub, reason="GDP 请按快报数更新")
     assert sub.status == "returned" and sub.comments[-1]["text"] == "GDP 请按快报数更新"
+    assert sub.comments[-1]["step"] == "return" and sub.comments[-1]["role"] == "jurisdiction_admin"
     service.submit(session, actor=stat, submission=sub)
     service.approve(session, actor=admin, submission=sub)
     with pytest.raises(PermissionDenied):  # only the office accepts
         service.accept(session, actor=admin, submission=sub)
     service.accept(session, actor=office, submission=sub)
     assert ("340000", 2024) in service.accepted_values(session, framework)
-    with pytest.raises(service.MonitoringError, match="reason"):
+    with pytest.raises(DomainError) as reason:
         service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    assert reason.value.code == "submission.correction_reason"
     fix = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024,
                                   reason="统计局修订")
     assert fix.version == 2 and len(fix.values) == len(sub.values)
@@ -90,7 +111,9 @@ def test_another_jurisdiction_cannot_touch(session: Session, framework: Framewor
     service.submit(session, actor=ah_stat, submission=sub)
     with pytest.raises(PermissionDenied):
         service.approve(session, actor=js_admin, submission=sub)
-    assert not service.can_read(js_stat, sub) and service.can_read(ah_stat, sub)
+    session.flush()
+    assert service.get_submission(session, actor=js_stat, submission_id=sub.id) is None
+    assert service.get_submission(session, actor=ah_stat, submission_id=sub.id) is sub
 
 
 def test_validation_names_every_cell(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -100,53 +123,72 @@ def test_validation_names_every_cell(session: Session, framework: Framework, mak
     entries["gdp"] = Entry(-5.0)                                   # below the minimum
     del entries["population"]                                      # required
     entries["rd_expenditure"] = Entry(entries["rd_expenditure"].value * 2)  # type: ignore[operator]  # +106 %
-    with pytest.raises(service.ValidationFailed) as info:
+    with pytest.raises(Invalid) as info:
         service.set_values(session, actor=stat, submission=sub, entries=entries)
-    messages: dict[str, list[str]] = {}
-    for p in info.value.problems:
-        messages.setdefault(p.element, []).append(p.message)
-    assert {"gdp", "population", "rd_expenditure"} <= set(messages)
-    assert any("同比变化" in m for m in messages["rd_expenditure"])  # and far from its trend
-    assert any("下限" in m for m in messages["gdp"]) and any("必填" in m for m in messages["population"])
+    codes: dict[str, set[str]] = {}
+    for p in info.value.errors:
+        codes.setdefault(p.field, set()).add(p.code)
+    assert {"gdp", "population", "rd_expenditure"} <= set(codes)
+    assert {"value.yoy_change", "value.off_trend"} <= codes["rd_expenditure"]
+    assert "value.below_min" in codes["gdp"] and codes["population"] == {"value.required"}
+    yoy = next(p for p in info.value.errors if p.code == "value.yoy_change")
+    assert yoy.params["change"] == Decimal("106.0") and yoy.params["limit"] == Decimal(30)  # exact, no float noise
     assert sub.values == []  # nothing saved
     entries["gdp"], entries["population"] = entries_2024(session, framework, "330000")["gdp"], Entry(6700)
     entries["rd_expenditure"] = Entry(entries["rd_expenditure"].value, reason="口径调整")
-    with pytest.raises(service.ValidationFailed) as info:  # intensity now disagrees with expenditure / GDP
+    with pytest.raises(Invalid) as info:  # intensity now disagrees with expenditure / GDP
         service.set_values(session, actor=stat, submission=sub, entries=entries)
-    assert [p.element for p in info.value.problems] == ["rd_intensity_published"]
+    assert [(p.field, p.code) for p in info.value.errors] == [("rd_intensity_published", "value.inconsistent")]
 
 
-def test_template_round_trip_reports_bad_rows(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_template_round_trip_reports_every_bad_row_at_once(session: Session, framework: Framework,
+                                                            make_user) -> None:  # type: ignore[no-untyped-def]
     _, stat = make_user("statistician", "340000")
     sub = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
     spec = service.spec_of(framework)
     previous = service.previous_values(session, framework, "340000", 2024)
-    book = load_workbook(io.BytesIO(templates.xlsx(spec, "340000", 2024, previous, {})))
+    book = load_workbook(io.BytesIO(templates.xlsx(spec, "340000", 2024, previous, {}, "en")))
     sheet = book.active
     assert sheet is not None
+    assert [c.value for c in sheet[1]] == templates.HEADERS["en"]
     good = entries_2024(session, framework, "340000")
     lines = {}
     for row in sheet.iter_rows(min_row=2):
         code = row[0].value
         lines[code] = row[0].row
-        row[4].value = good[code].value if code in good else None  # type: ignore[index]
+        row[4].value = float(good[code].value) if code in good else None  # type: ignore[index, arg-type]
     sheet.cell(row=lines["gdp"], column=5, value="abc")
     sheet.cell(row=lines["population"], column=5).value = None
     buffer = io.BytesIO()
     book.save(buffer)
     report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
-    assert not report.saved and [(e.line, e.column) for e in report.errors] == [(lines["gdp"], "E")]
-    sheet.cell(row=lines["gdp"], column=5, value=good["gdp"].value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
-    assert not report.saved and [(e.line, e.element) for e in report.errors] == [(lines["population"], "population")]
+    # the unreadable cell and the missing required value, in one report
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(lines["gdp"], "value", "cell.number"),
+                                                                   (lines["population"], "value", "value.required")]
     assert sub.values == []
-    sheet.cell(row=lines["population"], column=5, value=good["population"].value)
+    sheet.cell(row=lines["gdp"], column=5, value=float(good["gdp"].value))  # type: ignore[arg-type]
+    sheet.cell(row=lines["population"], column=5, value=float(good["population"].value))  # type: ignore[arg-type]
+    sheet.append(["no_such_element", "", "", None, 1, ""])
+    sheet.append(["gdp", "", "", None, 1, ""])
     buffer = io.BytesIO()
     book.save(buffer)
     report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
-    assert report.saved and len(sub.values) == len(good)
+    assert {e.code for e in report.errors} == {"value.unknown_element", "import.duplicate_row"}
+    book.active.delete_rows(sheet.max_row - 1, 2)  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = templates.upload(session, actor=stat, submission=sub, data=buffer.getvalue(), filename="t.xlsx")
+    assert report.ok and len(sub.values) == len(good)
+
+
+def test_an_old_bilingual_template_is_still_read(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
+    _, stat = make_user("statistician", "340000")
+    sub = service.open_submission(session, actor=stat, framework=framework, region="340000", period=2024)
+    good = entries_2024(session, framework, "340000")
+    body = "代码 code,数值 value,说明 reason\n" + "".join(f"{k},{e.value}," + "\n" for k, e in good.items())
+    report = templates.upload(session, actor=stat, submission=sub, data=body.encode(), filename="old.csv")
+    assert report.ok, report.errors
+    assert {v.element: v.value for v in sub.values} == {k: e.value for k, e in good.items()}
 
 
 def test_completeness(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -178,7 +220,7 @@ def test_values_can_be_edited_repeatedly(session: Session, framework: Framework,
 def test_plan_targets_measured_where_data_allow(session: Session, framework: Framework) -> None:
     from yrdhub.monitoring.targets import plan_targets
 
-    targets = {t.code: t for t in plan_targets(session, framework)}
+    targets = {t.code: t for t in plan_targets(session, actor=SYSTEM, framework=framework)}
     assert len(targets) == 6
     intensity = targets["rd_intensity_pct"]
     values = service.accepted_values(session, framework)

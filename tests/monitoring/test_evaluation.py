@@ -50,7 +50,8 @@ def test_verify_reproduces_and_detects_tampering(session: Session, framework: Fr
                     {"i": run.id})
     session.expire_all()
     tampered = evaluations.verify(session, session.get(type(run), run.id))  # type: ignore[arg-type]
-    assert not tampered.ok and not tampered.inputs_ok
+    assert not tampered.ok and not tampered.inputs_ok and tampered.code == "evaluation.inputs_altered"
+    assert result.code == "evaluation.reproduced"
 
 
 def test_only_the_office_evaluates(session: Session, framework: Framework, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ idempotence, supersession and the office-only rule; end to end from the real WoS
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import login
-from yrdhub.accounts.actor import SYSTEM
+from yrdhub.accounts.actor import ANONYMOUS, SYSTEM
 from yrdhub.accounts.models import AuditEvent
 from yrdhub.accounts.policy import PermissionDenied
+from yrdhub.errors import DomainError
 from yrdhub.monitoring import measurements, service
 from yrdhub.monitoring.models import Framework, Measurement, MeasurementBatch
 from yrdhub.monitoring.targets import plan_targets
@@ -35,26 +37,35 @@ def framework(session: Session) -> Framework:
     return fw
 
 
-def _parse(values: str = VALUES, records: str | None = RECORDS) -> list[measurements.MeasuredValue]:
-    return measurements.parse(("indicators_province.csv", values.encode()),
-                              ("indicator_records_province.csv", records.encode()) if records is not None else None)
+def _read(session: Session, values: str | bytes = VALUES, records: str | None = RECORDS,
+          name: str = "indicators_province.csv") -> measurements.Reading:
+    data = values.encode() if isinstance(values, str) else values
+    return measurements.parse(session, actor=SYSTEM, values=(name, data),
+                              records=("indicator_records_province.csv", records.encode()) if records is not None
+                              else None)
+
+
+def _parse(session: Session, values: str = VALUES, records: str | None = RECORDS) -> list[measurements.MeasuredValue]:
+    reading = _read(session, values, records)
+    assert reading.ok, reading.problems
+    return reading.values
 
 
 def _target(session: Session, framework: Framework, code: str):  # type: ignore[no-untyped-def]
-    return next(t for t in plan_targets(session, framework) if t.code == code)
+    return next(t for t in plan_targets(session, actor=ANONYMOUS, framework=framework) if t.code == code)
 
 
 def test_a_batch_fills_the_target_and_keeps_its_records(session: Session, framework: Framework) -> None:
     before = _target(session, framework, "yrd_coauthored_intl_papers")
     assert before.latest is None and before.no_data_reason
-    outcome = measurements.record(session, actor=SYSTEM, values=_parse(), source=SOURCE)
+    outcome = measurements.record(session, actor=SYSTEM, values=_parse(session), source=SOURCE)
     assert outcome.created and outcome.batch is not None
     target = _target(session, framework, "yrd_coauthored_intl_papers")
-    assert target.series == [(2024, 2.0)] and target.no_data_reason == ""
+    assert target.series == [(2024, 2.0)] and target.no_data_reason is None
     assert target.measured_from == SOURCE
     row = session.get(Measurement, target.measured[2024])
     assert row is not None and row.n_records == 2
-    records = measurements.records_of(session, row)
+    records = measurements.records_of(session, actor=ANONYMOUS, measurement=row).items
     # the duplicate line adds nothing; only file names are kept, never the analyst's paths
     assert [(r.work_id, r.file, r.line) for r in records] == [("doi:10.1/a", "wos_part1.txt", 12),
                                                                ("doi:10.1/b", "wos_part2.txt", 40)]
@@ -64,74 +75,83 @@ def test_a_batch_fills_the_target_and_keeps_its_records(session: Session, framew
 
 
 def test_the_same_tables_twice_change_nothing(session: Session) -> None:
-    first = measurements.record(session, actor=SYSTEM, values=_parse(), source=SOURCE)
+    first = measurements.record(session, actor=SYSTEM, values=_parse(session), source=SOURCE)
     count = session.query(MeasurementBatch).count()
-    again = measurements.record(session, actor=SYSTEM, values=_parse(), source=SOURCE + "（再次）")
+    again = measurements.record(session, actor=SYSTEM, values=_parse(session), source=SOURCE + "（再次）")
     assert not again.created and again.batch is not None and first.batch is not None
     assert again.batch.id == first.batch.id and session.query(MeasurementBatch).count() == count
 
 
 def test_a_later_batch_supersedes_and_history_stays(session: Session, framework: Framework) -> None:
-    measurements.record(session, actor=SYSTEM, values=_parse(), source=SOURCE)
+    measurements.record(session, actor=SYSTEM, values=_parse(session), source=SOURCE)
     newer = VALUES.replace("yrd_coauthored_intl_papers,2024,2,", "yrd_coauthored_intl_papers,2024,3,")
     records = RECORDS + "yrd_coauthored_intl_papers,2024,doi:10.1/c,r3,scopus,scopus.csv,7\n"
-    measurements.record(session, actor=SYSTEM, values=_parse(newer, records), source="更完整的导出 fuller export")
+    measurements.record(session, actor=SYSTEM, values=_parse(session, newer, records), source="更完整的导出")
     assert _target(session, framework, "yrd_coauthored_intl_papers").series == [(2024, 3.0)]
     kept = session.scalars(select(Measurement.value).where(Measurement.indicator == "yrd_coauthored_intl_papers",
                                                            Measurement.year == 2024)).all()
-    assert sorted(kept) == [2.0, 3.0]
+    assert sorted(kept) == [Decimal(2), Decimal(3)]
 
 
 def test_only_the_office_records(session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
     _, admin = make_user("jurisdiction_admin", "320000")
     with pytest.raises(PermissionDenied):
-        measurements.record(session, actor=admin, values=_parse(), source=SOURCE)
+        measurements.record(session, actor=admin, values=_parse(session), source=SOURCE)
     with pytest.raises(PermissionDenied):  # a dry run is authorised too
-        measurements.record(session, actor=admin, values=_parse(), source=SOURCE, dry_run=True)
+        measurements.record(session, actor=admin, values=_parse(session), source=SOURCE, dry_run=True)
 
 
 def test_a_source_is_required(session: Session) -> None:
-    with pytest.raises(measurements.MeasurementError, match="source"):
-        measurements.record(session, actor=SYSTEM, values=_parse(), source=" ")
+    with pytest.raises(DomainError) as caught:
+        measurements.record(session, actor=SYSTEM, values=_parse(session), source=" ")
+    assert caught.value.code == "measurement.source" and caught.value.field == "source"
 
 
-def test_every_bad_row_is_reported_with_its_line() -> None:
-    bad = ("indicator,year,value\n"
-           "yrd_coauthored_intl_papers,20x4,1\n"      # line 2: year
-           "Bad-Code,2024,1\n"                          # line 3: code
-           "yrd_coauthored_intl_papers,2024,-1\n"      # line 4: negative
-           "yrd_coauthored_intl_papers,2023,1\n"
-           "yrd_coauthored_intl_papers,2023,1\n")      # line 6: duplicate
-    with pytest.raises(measurements.MeasurementError) as caught:
-        _parse(bad, None)
-    assert [(p.line, p.reason.split(" / ")[1].split(":")[0]) for p in caught.value.problems] == [
-        (2, "invalid year"), (3, "invalid indicator code"), (4, "invalid value (a non-negative number)"),
-        (6, "duplicate indicator and year")]
+def test_every_bad_row_is_reported_with_its_line_column_and_code(session: Session) -> None:
+    bad = ("indicator,year,value,n_links\n"
+           "yrd_coauthored_intl_papers,20x4,1,\n"     # line 2: year
+           "Bad-Code,2024,1,\n"                         # line 3: code
+           "yrd_coauthored_intl_papers,2024,-1,\n"     # line 4: negative
+           "yrd_coauthored_intl_papers,2023,1,\n"
+           "yrd_coauthored_intl_papers,2023,1,\n"      # line 6: duplicate
+           "yrd_coauthored_intl_papers,2022,1,x\n")    # line 7: n_links
+    reading = _read(session, bad, None)
+    assert [(p.error.line, p.error.column, p.error.code) for p in reading.problems] == [
+        (2, "year", "cell.number"), (3, "indicator", "measurement.indicator"), (4, "value", "cell.range"),
+        (6, None, "import.duplicate_row"), (7, "n_links", "cell.number")]
+    assert {p.file for p in reading.problems} == {"indicators_province.csv"} and reading.values == []
 
 
-def test_records_that_do_not_match_their_values_are_refused() -> None:
-    with pytest.raises(measurements.MeasurementError) as caught:
-        _parse(VALUES.replace(",2024,2,", ",2024,5,"))
-    assert "5 but 2 works" in str(caught.value.problems[0])
+def test_records_that_do_not_match_their_values_are_refused(session: Session) -> None:
+    reading = _read(session, VALUES.replace(",2024,2,", ",2024,5,"))
+    problem = reading.problems[0]
+    assert (problem.file, problem.error.line, problem.error.code) == ("indicators_province.csv", 2,
+                                                                      "measurement.count_mismatch")
+    assert problem.error.params["value"] == Decimal(5) and problem.error.params["works"] == 2
     orphan = RECORDS + "yrd_coauthored_intl_papers,2019,doi:10.1/z,r9,wos,x.txt,1\n"
-    with pytest.raises(measurements.MeasurementError) as caught:
-        _parse(VALUES, orphan)
-    assert caught.value.problems[0].line == 5
+    reading = _read(session, VALUES, orphan)
+    assert [(p.file, p.error.line, p.error.code) for p in reading.problems] == [
+        ("indicator_records_province.csv", 5, "measurement.record_orphan")]
 
 
-@pytest.mark.parametrize("content, reason", [(b"", "empty"), (b"a,b\n1,2\n", "missing columns"),
-                                             (b"indicator,year,value\n", "no values")])
-def test_empty_and_wrong_files(content: bytes, reason: str) -> None:
-    with pytest.raises(measurements.MeasurementError, match=reason):
-        measurements.parse(("indicators_city.csv", content))
+@pytest.mark.parametrize("content, code", [(b"", "table.empty"), (b"a,b\n1,2\n", "import.missing_columns"),
+                                           (b"indicator,year,value\n", "measurement.no_values")])
+def test_empty_and_wrong_files(session: Session, content: bytes, code: str) -> None:
+    reading = _read(session, content, None, name="indicators_city.csv")
+    assert [(p.error.line, p.error.code) for p in reading.problems] == [(0, code)]
 
 
-def test_gbk_csv_and_parquet_are_read(tmp_path: Path) -> None:
-    gbk = measurements.parse(("indicators.csv", VALUES.encode("gbk")))
+def test_gbk_csv_and_parquet_are_read(session: Session, tmp_path: Path) -> None:
+    gbk = _read(session, VALUES.encode("gbk"), None, name="indicators.csv")
     frame = pd.read_csv(pd.io.common.StringIO(VALUES))
     frame.to_parquet(tmp_path / "indicators_city.parquet", index=False)
-    parquet = measurements.parse(("indicators_city.parquet", (tmp_path / "indicators_city.parquet").read_bytes()))
-    assert [(v.indicator, v.year, v.value) for v in gbk] == [(v.indicator, v.year, v.value) for v in parquet]
+    parquet = _read(session, (tmp_path / "indicators_city.parquet").read_bytes(), None,
+                    name="indicators_city.parquet")
+    assert gbk.ok and parquet.ok and gbk.values
+    assert [(v.indicator, v.year, v.value) for v in gbk.values] == [(v.indicator, v.year, v.value)
+                                                                    for v in parquet.values]
+    broken = _read(session, b"PAR1 not really parquet", None, name="x.parquet")
+    assert [p.error.code for p in broken.problems] == ["measurement.parquet"]
 
 
 def test_from_the_real_wos_samples_end_to_end(session: Session, framework: Framework, reference_dir: Path,
@@ -153,16 +173,17 @@ def test_from_the_real_wos_samples_end_to_end(session: Session, framework: Frame
     assert len(expected) > 0, "the samples hold YRD co-authored international papers"
 
     values_file, records_file = measurements.read_directory(tmp_path / "out")
-    measurements.record(session, actor=SYSTEM, values=measurements.parse(values_file, records_file), source=SOURCE)
+    reading = measurements.parse(session, actor=SYSTEM, values=values_file, records=records_file)
+    assert reading.ok, reading.problems[:5]
+    measurements.record(session, actor=SYSTEM, values=reading.values, source=SOURCE)
     target = _target(session, framework, "yrd_coauthored_intl_papers")
     assert target.series == [(int(r.year), float(r.value)) for r in expected.sort_values("year").itertuples()]
-    assert any(value > 0 for _, value in target.series)
     for year, value in target.series:
         row = session.get(Measurement, target.measured[year])
         assert row is not None
-        records = list(measurements.records_of(session, row))
-        assert len({r.work_id for r in records}) == value  # at least one record where the value is not 0
-        assert all(r.file.startswith("wos_") for r in records)
+        records = list(measurements.all_records(session, actor=ANONYMOUS, measurement=row))
+        assert len({r.work_id for r in records}) == value
+        assert records and all(r.file.startswith("wos_") for r in records)
 
 
 def test_api_import_page_and_drill_down(client: TestClient, session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -177,8 +198,11 @@ def test_api_import_page_and_drill_down(client: TestClient, session: Session, ma
     client.post("/logout", data={"csrf_token": token})
     token = login(client, "office1")
     bad = client.post("/api/v1/monitoring/measurements", data={"source": SOURCE}, headers={"X-CSRF-Token": token},
-                      files={"values": ("indicators.csv", b"indicator,year,value\nx!,1,2\n", "text/csv")})
-    assert bad.status_code == 422 and bad.json()["error"]["rows"][0]["line"] == 2
+                      files={"values": ("indicators.csv", b"indicator,year,value\nx!,2024,2\n", "text/csv")})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "measurement.rejected"
+    row = bad.json()["error"]["rows"][0]
+    assert (row["file"], row["line"], row["column"], row["code"]) == ("indicators.csv", 2, "indicator",
+                                                                      "measurement.indicator")
     dry = client.post("/api/v1/monitoring/measurements?dry_run=true", data={"source": SOURCE}, files=files,
                       headers={"X-CSRF-Token": token})
     assert dry.status_code == 200 and dry.json()["batch_id"] is None

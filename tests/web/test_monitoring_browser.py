@@ -100,6 +100,11 @@ def test_anhui_submits_jiangsu_cannot_touch_office_accepts_and_evaluates(  # typ
     assert "已接受" in office.locator("#status").inner_text()
     office.goto(live_server + "/monitoring/data")
     office.click("#run-evaluation")
+    office.wait_for_url("**/monitoring?run=*")  # the office reviews the computed run, then publishes it
+    assert httpx.get(live_server + office.url.split(live_server)[1].replace("/monitoring?run=",
+                                                                             "/api/v1/monitoring/evaluations/")
+                     ).status_code == 404  # not public before it is published
+    office.click("#do-publish")
     office.wait_for_url("**/monitoring")
     # (attribute selectors, not wait_for_function: the pages' CSP forbids eval, even for the test driver)
     office.locator("#index-chart[data-units='5']").wait_for(timeout=20_000)

@@ -16,7 +16,7 @@ def _valid(session: Session, region: str = "340000") -> dict[str, float]:
     framework = service.get_framework(session, "yrd-monitoring")
     assert framework is not None
     last = service.accepted_values(session, framework)[(region, 2023)]
-    values = {k: v * 1.04 for k, v in last.items()}
+    values = {k: float(v) * 1.04 for k, v in last.items()}
     values["rd_intensity_published"] = values["rd_expenditure"] / values["gdp"] * 100
     return values
 
@@ -58,13 +58,20 @@ def test_api_validation_errors_name_the_cells(client: TestClient, make_user) -> 
     sub_id = client.post("/api/v1/monitoring/submissions", json={"region": "330000", "period": 2024},
                          headers={"X-CSRF-Token": token}).json()["id"]
     bad = client.put(f"/api/v1/monitoring/submissions/{sub_id}/values", headers={"X-CSRF-Token": token},
-                     json={"values": {"gdp": {"value": -1}}})
-    assert bad.status_code == 422
-    fields = {f["field"] for f in bad.json()["error"]["fields"]}
-    assert {"gdp", "population", "rd_expenditure"} <= fields
+                     json={"values": {"gdp": {"value": -1}, "nonsense": {"value": 1}}})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"
+    fields = {(f["field"], f["code"]) for f in bad.json()["error"]["fields"]}
+    assert {("gdp", "value.below_min"), ("population", "value.required"), ("rd_expenditure", "value.required"),
+            ("nonsense", "value.unknown_element")} <= fields
+    english = client.put(f"/api/v1/monitoring/submissions/{sub_id}/values?lang=en", headers={"X-CSRF-Token": token},
+                         json={"values": {"gdp": {"value": -1}}}).json()["error"]
+    gdp = next(f for f in english["fields"] if f["field"] == "gdp")
+    assert gdp["message"] == "-1 is below the minimum of 0."  # the message in the request's language
     wrong_state = client.post(f"/api/v1/monitoring/submissions/{sub_id}/approve", json={},
                               headers={"X-CSRF-Token": token})
-    assert wrong_state.status_code == 403  # a statistician never approves
+    assert wrong_state.status_code == 403 and wrong_state.json()["error"]["code"] == "forbidden"
+    early = client.post(f"/api/v1/monitoring/submissions/{sub_id}/submit", headers={"X-CSRF-Token": token})
+    assert early.status_code == 422 and {f["code"] for f in early.json()["error"]["fields"]} == {"value.required"}
 
 
 def test_cycle_through_the_pages(client: TestClient, app, session: Session, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -85,17 +92,20 @@ def test_cycle_through_the_pages(client: TestClient, app, session: Session, make
     for row in sheet.iter_rows(min_row=2):
         row[4].value = values.get(str(row[0].value))
     rows = {str(r[0].value): r[0].row for r in sheet.iter_rows(min_row=2)}
-    sheet.cell(row=rows["gdp"], column=5).value = "n/a"
+    sheet.cell(row=rows["gdp"], column=5).value = "约十万"
     sheet.cell(row=rows["population"], column=5).value = -3
     buffer = io.BytesIO()
     book.save(buffer)
     bad = client.post(f"/monitoring/submissions/{sub_id}/upload", data={"csrf_token": token},
                       files={"file": ("t.xlsx", buffer.getvalue())})
-    assert bad.status_code == 422 and "不是数字" in bad.text
+    # both problems in one report: the unreadable cell and the value below its minimum
+    assert bad.status_code == 422
+    assert 'data-code="cell.number"' in bad.text and 'data-code="value.below_min"' in bad.text
+    assert "不是数字" in bad.text  # rendered in the page's language
     form = {f"value__{k}": str(v) for k, v in values.items()} | {"csrf_token": token}
     form["value__population"] = "-3"
     refused = client.post(f"/monitoring/submissions/{sub_id}/values", data=form)
-    assert refused.status_code == 422 and "下限" in refused.text
+    assert refused.status_code == 422 and 'data-code="value.below_min"' in refused.text
     form["value__population"] = str(values["population"])
     assert client.post(f"/monitoring/submissions/{sub_id}/values", data=form, follow_redirects=False).status_code == 303
     assert client.post(f"/monitoring/submissions/{sub_id}/submit", data={"csrf_token": token},
@@ -106,7 +116,8 @@ def test_cycle_through_the_pages(client: TestClient, app, session: Session, make
                       follow_redirects=False).status_code == 303
     office = TestClient(app)
     office_token = login(office, "p_office")
-    assert "省级已审核" in office.get(f"/monitoring/submissions/{sub_id}").text
+    page = office.get(f"/monitoring/submissions/{sub_id}").text
+    assert "省级已审核" in page and 'id="do-accept"' in page and 'id="do-send_back"' in page
     assert office.post(f"/monitoring/submissions/{sub_id}/accept", data={"csrf_token": office_token},
                        follow_redirects=False).status_code == 303
     public = TestClient(app).get("/api/v1/monitoring/indicators", params={"region": "340000"}).json()
@@ -123,6 +134,8 @@ def test_dashboard_filters_and_score_export(client: TestClient, session: Session
     assert framework is not None
     run = evaluations.run(session, actor=SYSTEM, framework=framework,
                           method=evaluation.Method(runs=100, last_year=2023))
+    evaluations.publish(session, actor=SYSTEM, run=run)
+    session.flush()
     page = client.get("/monitoring", params={"period": 2015, "region": "340000"})
     assert page.status_code == 200 and '"period": 2015' in page.text and '"region": "340000"' in page.text
     assert "<th class=\"num\">安徽</th>" in page.text and "<th class=\"num\">上海</th>" not in page.text

@@ -45,6 +45,7 @@ class World:
     values: dict[str, float]
     prog: dict[str, int] | None = None  # programme, call and projects in each state (ids)
     report: int | None = None  # a public report of org_a (for its file upload)
+    evaluation: int | None = None  # a computed (unpublished) evaluation run
 
 
 def build_world(session: Session) -> World:
@@ -59,6 +60,7 @@ def build_world(session: Session) -> World:
     world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
     world.prog = _programmes(session, a.id)
     world.report = _report(session, a.id)
+    world.evaluation = _evaluation(session)
     return world
 
 
@@ -132,6 +134,19 @@ def _monitoring(session: Session) -> tuple[int, int, int, dict[str, float]]:
         if period == 2024:
             draft_values = values
     return ids[0], ids[1], ids[2], draft_values
+
+
+def _evaluation(session: Session) -> int:
+    """A computed evaluation run (its results do not matter here: publishing only changes its state)."""
+    from yrdhub.monitoring.models import EvaluationRun
+
+    framework = monitoring.get_framework(session, "yrd-monitoring")
+    assert framework is not None
+    run = EvaluationRun(framework_id=framework.id, created_by="matrix-setup", method={}, inputs="{}",
+                        inputs_hash="0" * 64, results={}, results_hash="0" * 64, status="computed", published_by="")
+    session.add(run)
+    session.flush()
+    return run.id
 
 
 def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
@@ -318,10 +333,14 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "POST /api/v1/monitoring/evaluations": (
         lambda c, w, h: c.post("/api/v1/monitoring/evaluations", headers=h),
         {"office_admin"}),
+    "POST /api/v1/monitoring/evaluations/{run_id}/publish": (
+        lambda c, w, h: c.post(f"/api/v1/monitoring/evaluations/{w.evaluation}/publish", headers=h),
+        {"office_admin"}),
 }
 # Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
                                                            "POST /api/v1/monitoring/submissions/"))} | {
+    "POST /api/v1/monitoring/evaluations/{run_id}/publish",  # a run not yet published is the office's
     # projects before approval are visible only to their applicants, owners and assigned reviewers
     "POST /api/v1/projects/{project_id}/submit", "PATCH /api/v1/projects/{project_id}",
     "POST /api/v1/projects/{project_id}/review/start",

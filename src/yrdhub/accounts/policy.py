@@ -115,12 +115,15 @@ POLICY: dict[str, Rule] = {
     # monitoring: a jurisdiction's statisticians enter and submit, its admin approves, the joint office accepts
     "monitoring.framework": _office,
     "monitoring.edit": _in_province("statistician", "jurisdiction_admin"),
+    "monitoring.import": lambda actor, _t: bool(actor.provinces("statistician", "jurisdiction_admin")),  # files
     "monitoring.submit": _in_province("statistician", "jurisdiction_admin"),
     "monitoring.approve": _in_province("jurisdiction_admin"),
     "monitoring.accept": _office,
     "monitoring.evaluate": _office,
+    "monitoring.publish": _office,  # an evaluation run becomes the public evaluation (superseding the previous one)
     "monitoring.measure": _office,  # values measured from paper and patent records (analytics)
     "monitoring.task_report": _any(_office, _in_province("jurisdiction_admin")),
+    "monitoring.task_reopen": _office,  # a completed plan task is reopened, with a reason
     "monitoring.return": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.read_draft": _any(_office, _in_province("statistician", "jurisdiction_admin")),
     # programmes: owners manage, applicants' organisations apply, each funder signs its own share

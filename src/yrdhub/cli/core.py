@@ -132,14 +132,17 @@ def data_load(samples: bool = typer.Option(False, "--samples", help="加入生�
 
 
 def _default_evaluation(session: Session) -> int | None:
-    """A first evaluation of the bundled framework, so a new platform shows results on its first start."""
+    """A first evaluation of the bundled framework, published, so a new platform shows results on its first
+    start (later runs are published by the joint office when it has checked them)."""
     from yrdhub.monitoring import evaluations
     from yrdhub.monitoring import service as monitoring
 
     framework = monitoring.get_framework(session, "yrd-monitoring")
     if framework is None or evaluations.latest(session, framework) is not None:
         return None
-    return evaluations.run(session, actor=operator(), framework=framework).id
+    run = evaluations.run(session, actor=operator(), framework=framework)
+    evaluations.publish(session, actor=operator(), run=run)
+    return run.id
 
 
 @users_app.command("create")

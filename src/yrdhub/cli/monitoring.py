@@ -1,145 +1,192 @@
-"""`yrdhub monitoring …` — evaluations of the community's indicator system."""
+"""`yrdhub monitoring …` — evaluations of the community's indicator system, their report, measured values.
+Messages and refusals are rendered in the platform's default language (`YRDHUB_DEFAULT_LANG`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from yrdhub import errors
 from yrdhub.cli.core import console, err, fail, operator, unit_of_work
-from yrdhub.monitoring import evaluation, evaluations, service
+from yrdhub.config import get_settings
+from yrdhub.errors import DomainError
+from yrdhub.i18n import N_, Lang, Msg, format_message, format_number, gettext
+from yrdhub.monitoring import evaluations, service
+from yrdhub.monitoring.labels import EVALUATION_STATUS, UNIT_NAME
 
-app = typer.Typer(no_args_is_help=True, help="监测评估 Monitoring and evaluation")
+
+def _h(msgid: Msg) -> str:
+    """A help text in the platform's default language (the CLI's)."""
+    return gettext(get_settings().default_lang, msgid)
 
 
-@app.command("evaluate")
-def evaluate(runs: int = typer.Option(1000, help="不确定性分析的重复次数 Monte Carlo replications")) -> None:
-    """运行评估（联合办公室）Run an evaluation of the bundled framework on accepted data."""
+RUN_REF = N_("The run's number, or latest (the published evaluation)")
+IMPORTED = N_("Imported as batch #{batch}: {count} values.")
+SAME = N_("The same tables as batch #{batch}: nothing changed.")
+CHECKED = N_("Checked, nothing written: {count} values.")
+app = typer.Typer(no_args_is_help=True, help=_h(N_("Monitoring and evaluation")))
+
+
+def _lang() -> Lang:
+    return get_settings().default_lang
+
+
+def _refused(exc: DomainError) -> typer.Exit:
+    return fail(errors.render(exc.code, exc.params, _lang()))
+
+
+@app.command("evaluate", help=_h(N_("Run an evaluation of the bundled framework on accepted data (the joint "
+                                    "office).")))
+def evaluate(runs: int = typer.Option(1000, help=_h(N_("Monte Carlo replications of the uncertainty analysis"))),
+             publish: bool = typer.Option(False, "--publish", help=_h(N_("Publish the run at once")))) -> None:
     from yrdhub.monitoring.evaluation import Method
 
     with unit_of_work() as session:
         framework = service.get_framework(session, "yrd-monitoring")
         if framework is None:
-            raise fail("未载入指标体系，请先运行 yrdhub data load / run `yrdhub data load` first")
+            raise fail(errors.render("framework.not_found", {"code": "yrd-monitoring"}, _lang()))
         spec = service.spec_of(framework)
-        last = evaluations._last_complete_year(session, framework)
-        run = evaluations.run(session, actor=operator(), framework=framework,
-                              method=Method(base_year=spec.base_year, first_year=spec.periods[0], last_year=last,
-                                            runs=runs))
-        _print(run)
+        try:
+            last = evaluations.last_complete_year(session, framework)
+            run = evaluations.run(session, actor=operator(), framework=framework,
+                                  method=Method(base_year=spec.base_year, first_year=spec.periods[0], last_year=last,
+                                                runs=runs))
+            if publish:
+                evaluations.publish(session, actor=operator(), run=run)
+        except DomainError as exc:
+            raise _refused(exc) from exc
+        _print(run, _lang())
 
 
-def _print(run: evaluations.EvaluationRun) -> None:
-    table = Table("单位 unit", "年份 year", "指数 index (YRD 2011=100)", "排名区间 rank 5–95 %",
-                  title=f"评估 evaluation #{run.id} · inputs {run.inputs_hash[:12]}")
+def _print(run: evaluations.EvaluationRun, lang: Lang) -> None:
+    table = Table(*(gettext(lang, h) for h in (N_("Region"), N_("Year"), N_("Index"), N_("Rank interval"))),
+                  title=f"#{run.id} · {gettext(lang, EVALUATION_STATUS[run.status])} · {run.inputs_hash[:12]}")
     last = run.method["last_year"]
     ranks = {r["uCode"]: r for r in run.results["ranks"]}
     for row in run.results["scores"]:
         if row["Time"] == last:
             r = ranks.get(row["uCode"])
             interval = f"{r['Nominal']:.0f} ({r['Q5']:.0f}–{r['Q95']:.0f})" if r else "—"
-            unit = evaluation.UNIT_NAMES.get(str(row["uCode"]), str(row["uCode"]))
-            table.add_row(unit, str(row["Time"]), f"{row['Index']:.1f}", interval)
+            code = str(row["uCode"])
+            unit = gettext(lang, UNIT_NAME[code]) if code in UNIT_NAME else code
+            table.add_row(unit, str(row["Time"]), format_number(row["Index"], lang, 1), interval)
     console.print(table)
 
 
-@app.command("verify")
-def verify(run: str = typer.Argument("latest", help="评估编号或 latest / run id or 'latest'")) -> None:
-    """重新计算并核对评估结果 Recompute a run from its frozen inputs and compare."""
+@app.command("publish", help=_h(N_("Publish a computed run: it becomes the public evaluation (the joint "
+                                   "office).")))
+def publish(run: str = typer.Argument(..., help=_h(N_("The run's number")))) -> None:
     with unit_of_work() as session:
-        row = evaluations.get(session, run)
+        row = evaluations.get(session, actor=operator(), ref=run)
         if row is None:
-            raise fail(f"评估不存在 no such evaluation: {run}")
+            raise fail(errors.render("evaluation.not_found", {"ref": run}, _lang()))
+        try:
+            evaluations.publish(session, actor=operator(), run=row)
+        except DomainError as exc:
+            raise _refused(exc) from exc
+        console.print(f"#{row.id}: {gettext(_lang(), EVALUATION_STATUS[row.status])}")
+
+
+@app.command("verify", help=_h(N_("Recompute a run from its frozen inputs and compare.")))
+def verify(run: str = typer.Argument("latest", help=_h(RUN_REF))) -> None:
+    with unit_of_work() as session:
+        row = evaluations.get(session, actor=operator(), ref=run)
+        if row is None:
+            raise fail(errors.render("evaluation.not_found", {"ref": run}, _lang()))
         result = evaluations.verify(session, row)
+    message = errors.render(result.code, {}, _lang())
     if result.ok:
-        console.print(f"[green]#{row.id}: {result.message}[/green]")
+        console.print(f"[green]#{row.id}: {message}[/green]")
         return
-    err.print(f"[red]#{row.id}: {result.message}[/red]")
+    err.print(f"[red]#{row.id}: {message}[/red]")
     raise typer.Exit(2)
 
 
-@app.command("report")
-def report(run: str = typer.Argument("latest", help="评估编号或 latest / run id or 'latest'"),
-           pdf: Path | None = typer.Option(None, "--pdf", help="写出 PDF / write the PDF here"),
-           html: Path | None = typer.Option(None, "--html", help="写出 HTML / write the HTML here")) -> None:
-    """生成评估报告（HTML、PDF）Generate the evaluation report."""
-    from yrdhub.publishing.charts import PublishingError
+@app.command("report", help=_h(N_("Generate the evaluation report (HTML, PDF).")))
+def report(run: str = typer.Argument("latest", help=_h(RUN_REF)),
+           pdf: Path | None = typer.Option(None, "--pdf", help=_h(N_("Write the PDF here"))),
+           html: Path | None = typer.Option(None, "--html", help=_h(N_("Write the HTML here"))),
+           lang: str = typer.Option("", "--lang", help=_h(N_("zh or en (default: YRDHUB_DEFAULT_LANG)")))) -> None:
     from yrdhub.publishing.report import evaluation_report
 
+    language: Lang = "en" if lang == "en" else ("zh" if lang == "zh" else _lang())
     if pdf is None and html is None:
-        raise fail("请给出 --pdf 或 --html / give --pdf or --html")
+        raise fail("--pdf / --html")
     with unit_of_work() as session:
-        row = evaluations.get(session, run)
+        row = evaluations.get(session, actor=operator(), ref=run)
         if row is None:
-            raise fail(f"评估不存在 no such evaluation: {run}")
+            raise fail(errors.render("evaluation.not_found", {"ref": run}, language))
         try:
-            with console.status("正在生成报告 rendering the report…"):
-                document = evaluation_report(session, row)
+            with console.status("…"):
+                document = evaluation_report(session, row, lang=language, actor=operator())
                 if html:
                     html.write_text(document.html, encoding="utf-8")
                 if pdf:
                     pdf.write_bytes(document.pdf())
-        except PublishingError as exc:
-            raise fail(str(exc)) from exc
+        except DomainError as exc:
+            raise _refused(exc) from exc
     for path in (html, pdf):
         if path:
-            console.print(f"已写出 wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+            console.print(f"{path} ({format_number(path.stat().st_size / 1024, language, 0)} KB)")
 
 
-measurements_app = typer.Typer(no_args_is_help=True, help="记录测算值 Values counted from paper and patent records")
+measurements_app = typer.Typer(no_args_is_help=True, help=_h(N_("Values counted from paper and patent records")))
 app.add_typer(measurements_app, name="measurements")
 
 
-@measurements_app.command("import")
+@measurements_app.command("import", help=_h(N_("Take the plan-target counts and their records into monitoring (the "
+                                                "joint office).")))
 def measurements_import(
     directory: Path = typer.Argument(..., exists=True, file_okay=False,
-                                     help="`yrdhub analytics collaboration --out` 的输出目录 / its output folder"),
-    source: str = typer.Option(..., "--source", help="数据来源与覆盖范围 source and coverage (database, query, date)"),
-    level: str = typer.Option("", help="city|province，目录中有多个层级时 when the folder holds both"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="只检查不写入 check only"),
+                                     help=_h(N_("The output folder of yrdhub analytics collaboration --out"))),
+    source: str = typer.Option(..., "--source", help=_h(N_("Source and coverage (database, query, date of export)"))),
+    level: str = typer.Option("", help=_h(N_("city or province, when the folder holds both"))),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_h(N_("Check only; write nothing"))),
 ) -> None:
-    """导入测算值（联合办公室）Take the plan-target counts and their records into monitoring."""
     from yrdhub.monitoring import measurements
 
+    language = _lang()
     try:
         values_file, records_file = measurements.read_directory(directory, level)
-        values = measurements.parse(values_file, records_file)
-    except measurements.MeasurementError as exc:
-        for problem in exc.problems:
-            err.print(f"[red]{problem}[/red]", soft_wrap=True)
-        raise fail(f"未导入，共 {len(exc.problems)} 个问题 / nothing imported: {len(exc.problems)} problems") from exc
-    table = Table("指标 indicator", "年份 year", "数值 value", "记录 records")
-    for v in values:
-        table.add_row(v.indicator, str(v.year), f"{v.value:g}", str(len({r.work_id for r in v.records})))
-    console.print(table)
-    if records_file is None:
-        err.print("[yellow]没有 indicator_records 表：数值不带记录明细 / no indicator_records table: "
-                  "values without their records[/yellow]")
+    except DomainError as exc:
+        raise _refused(exc) from exc
     with unit_of_work() as session:
         try:
-            outcome = measurements.record(session, actor=operator(), values=values, source=source,
-                                          method=f"yrdhub analytics · {values_file[0]}", dry_run=dry_run)
-        except measurements.MeasurementError as exc:
-            raise fail("; ".join(str(p) for p in exc.problems)) from exc
-        batch_id = outcome.batch.id if outcome.batch else None
-    if outcome.created:
-        console.print(f"[green]已导入批次 #{batch_id} imported batch #{batch_id}: {len(values)} values[/green]")
-    elif batch_id is not None:
-        console.print(f"与批次 #{batch_id} 相同，未改变 / same as batch #{batch_id}: nothing changed")
-    else:
-        console.print(f"检查通过，未写入 checked, nothing written: {len(values)} values")
+            reading, stored = measurements.import_tables(session, actor=operator(), values=values_file,
+                                                         records=records_file, source=source, dry_run=dry_run,
+                                                         max_rows=max(get_settings().max_import_rows, 2_000_000))
+        except DomainError as exc:
+            raise _refused(exc) from exc
+        if stored is None:
+            for problem in reading.problems:
+                e = problem.error
+                where = f"{problem.file}:{e.line}" + (f" [{e.column}]" if e.column else "") if e.line else problem.file
+                err.print(f"[red]{escape(where)}: {escape(errors.render(e.code, e.params, language))}[/red]",
+                          soft_wrap=True)
+            raise fail(errors.render("measurement.rejected", {"count": len(reading.problems)}, language))
+        batch_id = stored.batch.id if stored.batch else None
+    table = Table(*(gettext(language, h) for h in (N_("Indicator"), N_("Year"), N_("Value"), N_("Records"))))
+    for v in reading.values:
+        table.add_row(v.indicator, str(v.year), format_number(v.value, language),
+                      str(len({r.work_id for r in v.records})))
+    console.print(table)
+    outcome = IMPORTED if stored.created else SAME if batch_id is not None else CHECKED
+    console.print(format_message(outcome, {"batch": str(batch_id), "count": len(reading.values)}, language))
 
 
-@measurements_app.command("list")
+@measurements_app.command("list", help=_h(N_("The values in force, with their batch and records.")))
 def measurements_list() -> None:
-    """现行测算值 The values in force, with their batch and records."""
     from yrdhub.monitoring import measurements
 
+    language = _lang()
     with unit_of_work() as session:
-        table = Table("指标 indicator", "年份 year", "数值 value", "记录 records", "批次 batch", "来源 source")
-        for rows in measurements.current(session).values():
+        table = Table(*(gettext(language, h) for h in (N_("Indicator"), N_("Year"), N_("Value"), N_("Records"),
+                                                        N_("Batch"), N_("Source"))))
+        for rows in measurements.current(session, actor=operator()).values():
             for row in rows:
-                table.add_row(row.indicator, str(row.year), f"{row.value:g}", str(row.n_records),
-                              f"#{row.batch_id}", row.batch.source)
+                table.add_row(row.indicator, str(row.year), format_number(row.value, language),
+                              str(row.n_records), f"#{row.batch_id}", row.batch.source)
         console.print(table)

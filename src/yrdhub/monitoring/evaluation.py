@@ -30,7 +30,6 @@ from yrdhub.monitoring.framework import Spec
 from yrdhub.regions.service import YRD_PROVINCES
 
 YRD = "YRD"
-UNIT_NAMES = {"310000": "上海", "320000": "江苏", "330000": "浙江", "340000": "安徽", YRD: "长三角"}
 PROVINCES = YRD_PROVINCES
 
 

@@ -11,11 +11,9 @@ from typing import Any
 
 import yaml
 
+from yrdhub.errors import FieldError, Invalid
+
 BUNDLED = importlib.resources.files("yrdhub") / "data" / "monitoring"
-
-
-class FrameworkError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,8 @@ class Spec:
 
 
 def parse(raw: dict[str, Any]) -> Spec:
-    """Build and check a spec; every problem is named."""
-    problems: list[str] = []
+    """Build and check a spec; every problem is named (`Invalid`, one field error per problem)."""
+    problems: list[FieldError] = []
     elements = []
     for item in raw.get("data_elements", []):
         cw = item.get("consistent_with")
@@ -126,7 +124,8 @@ def parse(raw: dict[str, Any]) -> Spec:
                                         float(cw.get("tolerance", 0))) if cw else None))
     codes = [e.code for e in elements]
     if len(codes) != len(set(codes)):
-        problems.append("数据项代码重复 / duplicate data element codes")
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        problems.append(FieldError("data_elements", "framework.duplicate_elements", {"codes": twice}))
     known = set(codes)
     dimensions = []
     for d in raw.get("dimensions", []):
@@ -134,9 +133,11 @@ def parse(raw: dict[str, Any]) -> Spec:
         for i in d.get("indicators", []):
             for ref in (i.get("numerator"), i.get("denominator")):
                 if ref is not None and ref not in known:
-                    problems.append(f"指标 {i['code']} 引用了未知数据项 {ref} / unknown data element {ref}")
+                    problems.append(FieldError(f"indicators.{i['code']}", "framework.unknown_element",
+                                               {"indicator": i["code"], "element": ref}))
             if i.get("direction", 1) not in (1, -1):
-                problems.append(f"指标 {i['code']} 的方向须为 1 或 -1 / direction must be 1 or -1")
+                problems.append(FieldError(f"indicators.{i['code']}", "framework.direction",
+                                           {"indicator": i["code"]}))
             indicators.append(Indicator(
                 code=i["code"], name=i["name"], name_en=i.get("name_en", ""), unit=i.get("unit", ""),
                 numerator=i["numerator"], denominator=i.get("denominator"), factor=float(i.get("factor", 1)),
@@ -147,10 +148,9 @@ def parse(raw: dict[str, Any]) -> Spec:
                                     note_en=d.get("note_en", ""), indicators=tuple(indicators)))
     for e in elements:
         if e.consistent_with and {e.consistent_with.numerator, e.consistent_with.denominator} - known:
-            problems.append(f"数据项 {e.code} 的一致性规则引用了未知数据项 / "
-                            "consistency rule refers to unknown elements")
+            problems.append(FieldError(f"data_elements.{e.code}", "framework.consistency", {"element": e.code}))
     if problems:
-        raise FrameworkError("; ".join(problems))
+        raise Invalid(problems)
     start, end = raw.get("periods", [2011, 2023])
     return Spec(code=raw["code"], version=int(raw["version"]), name=raw["name"], name_en=raw.get("name_en", ""),
                 base_year=int(raw.get("base_year", start)), periods=(int(start), int(end)),

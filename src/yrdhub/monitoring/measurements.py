@@ -6,9 +6,12 @@ cross-province patent transfers count records, not yearbook totals; no jurisdict
 runs the analytics library on the exports it holds and imports the result here. Every value keeps its works (work
 id, source, file name, line), so a figure on the dashboard can be traced to the records behind it.
 
-Reading is strict and loses nothing: every bad row is reported with its file, line and reason and nothing is
-written. Importing the same tables again changes nothing (the content hash is the batch's identity). A later batch
-supersedes the values it carries for the same indicator and year; earlier batches stay for history.
+Both tables are read by the one import engine (`yrdhub.imports`: header aliases, cell parsers, duplicate rows,
+every problem of every row with its file, line, column and code) into the schemas `MeasuredValueIn` and
+`RecordIn`; the batch is then written by one service call (`record`). Nothing is written when anything is wrong.
+Importing the same tables again changes nothing (the content hash is the batch's identity). A later batch
+supersedes the values it carries for the same indicator and year; earlier batches stay for history. Counts are
+exact numbers (`Decimal`).
 """
 
 from __future__ import annotations
@@ -16,44 +19,41 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
-import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path, PurePath
+from typing import ClassVar
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
+from yrdhub import imports
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
-from yrdhub.accounts.policy import authorize
+from yrdhub.accounts.policy import authorize, readable
+from yrdhub.errors import DomainError
+from yrdhub.imports import Column, Importer, Outcome, Row, RowError
+from yrdhub.keyset import Order, Page, paginate
 from yrdhub.monitoring.models import Measurement, MeasurementBatch, MeasurementRecord
-from yrdhub.tabular import TableError, read_rows
+from yrdhub.monitoring.schemas import MeasuredValueIn, RecordIn
 
-INDICATOR = re.compile(r"^[a-z][a-z0-9_]{1,79}$")
-VALUE_COLUMNS = ("indicator", "year", "value")
-RECORD_COLUMNS = ("indicator", "year", "work_id")
-MAX_RECORDS = 2_000_000
-
-
-class MeasurementError(ValueError):
-    """The tables cannot be taken: every problem with its file and line."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:20]) + (" …" if len(problems) > 20 else ""))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.reason}"
+VALUE_COLUMNS = (
+    Column("indicator", (), imports.text(80), required=True),
+    Column("year", (), imports.integer(), required=True),
+    Column("value", (), imports.decimal(lo=0), required=True),
+    Column("n_links", (), imports.decimal(lo=0)),
+)
+RECORD_COLUMNS = (
+    Column("indicator", (), imports.text(80), required=True),
+    Column("year", (), imports.integer(), required=True),
+    Column("work_id", (), imports.text(), required=True),
+    Column("record_id", (), imports.text()),
+    Column("source", (), imports.text()),
+    Column("file", (), imports.text()),
+    Column("line", (), imports.integer(lo=0)),
+)
 
 
 @dataclass(frozen=True)
@@ -69,148 +69,134 @@ class Evidence:
 class MeasuredValue:
     indicator: str
     year: int
-    value: float
-    n_links: float | None = None
+    value: Decimal
+    n_links: Decimal | None = None
     records: list[Evidence] = field(default_factory=list)
+    line: int = 0  # its line in the values table
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Problem:
+    file: str
+    error: RowError
+
+
+@dataclass
+class Reading:
+    """The values read from the tables, or every problem found in them."""
+
+    values: list[MeasuredValue]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Stored:
     batch: MeasurementBatch | None  # None for a dry run of new tables
     created: bool  # False: the same tables were imported before, or a dry run (nothing written)
 
 
-# --- reading ------------------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------------------------------
+
+class ValuesImporter(Importer):
+    action: ClassVar[str] = "monitoring.measure"
+    columns: ClassVar[tuple[Column, ...]] = VALUE_COLUMNS
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        super().__init__(session, actor)
+        self.found: dict[tuple[str, int], MeasuredValue] = {}
+        self.titles: dict[str, str] = {}
+
+    def key(self, row: Row) -> str | None:
+        return f"{row.values.get('indicator')}|{row.values.get('year')}"
+
+    def apply(self, row: Row) -> Outcome:
+        data = MeasuredValueIn(**row.values)
+        self.titles.update(row.titles)
+        self.found[(data.indicator, data.year)] = MeasuredValue(data.indicator, data.year, data.value, data.n_links,
+                                                                line=row.line)
+        return "created"
 
 
-def _table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) of a CSV/XLSX or Parquet table; Parquet rows are numbered as in a CSV."""
-    if filename.lower().endswith(".parquet") or data[:4] == b"PAR1":
-        import pyarrow.parquet as pq
+class RecordsImporter(Importer):
+    action: ClassVar[str] = "monitoring.measure"
+    columns: ClassVar[tuple[Column, ...]] = RECORD_COLUMNS
 
-        try:
-            table = pq.read_table(io.BytesIO(data))
-        except Exception as exc:  # pyarrow raises several types for a broken file
-            raise TableError(f"无法读取 Parquet 文件 / cannot read the Parquet file: {exc}") from exc
-        columns = table.column_names
-        rows = table.to_pylist()
-        return columns, [(i, ["" if r[c] is None else str(r[c]) for c in columns]) for i, r in enumerate(rows, 2)]
-    header, body, _fmt = read_rows(data, filename)
-    return [h.lstrip("\ufeff").strip().lower() for h in header], body
+    def __init__(self, session: Session, actor: Actor, values: dict[tuple[str, int], MeasuredValue],
+                 strict: bool = True) -> None:
+        super().__init__(session, actor)
+        self.values = values
+        self.strict = strict  # False when the values table has bad rows: a record of one of them is no news
+        self.seen: set[tuple[str, int, str, str]] = set()
+
+    def apply(self, row: Row) -> Outcome:
+        data = RecordIn(**{k: v for k, v in row.values.items() if v is not None})
+        value = self.values.get((data.indicator, data.year))
+        if value is None:
+            if not self.strict:
+                return "unchanged"
+            raise DomainError("measurement.record_orphan", field="indicator", indicator=data.indicator,
+                              year=str(data.year))
+        key = (data.indicator, data.year, data.work_id, data.record_id)
+        if key in self.seen:
+            return "unchanged"  # the same record listed twice adds nothing
+        self.seen.add(key)
+        value.records.append(Evidence(work_id=data.work_id[:300], record_id=data.record_id[:300],
+                                      source=data.source[:40],
+                                      file=PurePath(data.file.replace("\\", "/")).name[:300], line=data.line))
+        return "created"
 
 
-def _columns(header: list[str], required: tuple[str, ...], name: str) -> dict[str, int]:
-    index = {h: i for i, h in enumerate(header)}
-    missing = [c for c in required if c not in index]
-    if missing:
-        raise MeasurementError([Problem(name, 1, f"缺少列 / missing columns: {', '.join(missing)}")])
-    return index
+def _as_table(name: str, data: bytes) -> tuple[str, bytes]:
+    """Parquet is read as the CSV it holds (rows numbered as in a CSV); other formats as they are."""
+    if not (name.lower().endswith(".parquet") or data[:4] == b"PAR1"):
+        return name, data
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
 
-
-def _cell(cells: list[str], index: dict[str, int], column: str) -> str:
-    i = index.get(column)
-    return cells[i].strip() if i is not None and i < len(cells) else ""
-
-
-def _year(text: str) -> int | None:
     try:
-        year = int(float(text))
-    except ValueError:
-        return None
-    return year if 1949 <= year <= 2100 and float(text) == year else None
+        table = pq.read_table(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        raise DomainError("measurement.parquet") from exc
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer)
+    return f"{name}.csv", buffer.getvalue()
 
 
-def _number(text: str) -> float | None:
+def _run(session: Session, make: Callable[[Session, Actor], Importer], *, actor: Actor, name: str, data: bytes,
+         max_rows: int) -> list[Problem]:
     try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value >= 0 else None
+        filename, table = _as_table(name, data)
+    except DomainError as exc:
+        return [Problem(name, RowError(0, None, exc.code, exc.params))]
+    report = imports.run(session, make, actor=actor, data=table, filename=filename, dry_run=True, max_rows=max_rows)
+    return [Problem(name, e) for e in report.errors]
 
 
-def parse(values: tuple[str, bytes], records: tuple[str, bytes] | None = None) -> list[MeasuredValue]:
-    """The measured values, each with its records; raises MeasurementError listing every bad row."""
-    problems: list[Problem] = []
-    values_name, values_data = values
-    try:
-        header, body = _table(values_data, values_name)
-    except TableError as exc:
-        raise MeasurementError([Problem(values_name, None, str(exc))]) from exc
-    index = _columns(header, VALUE_COLUMNS, values_name)
-    out: dict[tuple[str, int], MeasuredValue] = {}
-    for line, cells in body:
-        indicator, year, value = (_cell(cells, index, c) for c in VALUE_COLUMNS)
-        links_text = _cell(cells, index, "n_links")
-        parsed_year, parsed_value = _year(year), _number(value)
-        n_links = _number(links_text) if links_text else None
-        reason = ""
-        if not INDICATOR.match(indicator):
-            reason = f"指标代码无效 / invalid indicator code: {indicator!r}"
-        elif parsed_year is None:
-            reason = f"年份无效 / invalid year: {year!r}"
-        elif parsed_value is None:
-            reason = f"数值无效（须为非负数） / invalid value (a non-negative number): {value!r}"
-        elif links_text and n_links is None:
-            reason = f"n_links 无效 / invalid n_links: {links_text!r}"
-        elif (indicator, parsed_year) in out:
-            reason = f"重复的指标与年份 / duplicate indicator and year: {indicator} {parsed_year}"
-        if reason:
-            problems.append(Problem(values_name, line, reason))
-            continue
-        assert parsed_year is not None and parsed_value is not None
-        out[(indicator, parsed_year)] = MeasuredValue(indicator, parsed_year, parsed_value, n_links)
-    if records is not None:
-        problems += _attach(records, out)
-    if not out and not problems:
-        problems.append(Problem(values_name, None, "没有数值 / no values in the file"))
-    if problems:
-        raise MeasurementError(problems)
-    return sorted(out.values(), key=lambda v: (v.indicator, v.year))
-
-
-def _attach(records: tuple[str, bytes], values: dict[tuple[str, int], MeasuredValue]) -> list[Problem]:
-    """Attach the records to their values and check that every counted value equals its distinct works."""
-    name, data = records
-    problems: list[Problem] = []
-    try:
-        header, body = _table(data, name)
-    except TableError as exc:
-        return [Problem(name, None, str(exc))]
-    try:
-        index = _columns(header, RECORD_COLUMNS, name)
-    except MeasurementError as exc:
-        return exc.problems
-    if len(body) > MAX_RECORDS:
-        return [Problem(name, None, f"记录过多（上限 {MAX_RECORDS:,}） / too many records")]
-    seen: set[tuple[str, int, str, str]] = set()
-    for line, cells in body:
-        indicator, year_text, work_id = (_cell(cells, index, c) for c in RECORD_COLUMNS)
-        year = _year(year_text)
-        record_id = _cell(cells, index, "record_id")
-        if year is None or (indicator, year) not in values:
-            problems.append(Problem(name, line, f"记录所属的指标与年份不在数值表中 / record of an indicator and year "
-                                                f"not in the values table: {indicator} {year_text}"))
-            continue
-        if not work_id:
-            problems.append(Problem(name, line, "缺少 work_id / missing work_id"))
-            continue
-        key = (indicator, year, work_id, record_id)
-        if key in seen:
-            continue  # the same record listed twice adds nothing
-        seen.add(key)
-        line_text = _cell(cells, index, "line")
-        values[(indicator, year)].records.append(Evidence(
-            work_id=work_id[:300], record_id=record_id[:300], source=_cell(cells, index, "source")[:40],
-            file=PurePath(_cell(cells, index, "file").replace("\\", "/")).name[:300],
-            line=int(float(line_text)) if _number(line_text) is not None else None))
-    for value in values.values():
-        works = {r.work_id for r in value.records}
-        if works and len(works) != value.value:
-            problems.append(Problem(name, None, f"{value.indicator} {value.year}: 数值 {value.value:g} 与记录中的 "
-                                                f"{len(works)} 项成果不符（两个文件是否来自同一次计算？） / value "
-                                                f"{value.value:g} but {len(works)} works in the records (are both "
-                                                "files from the same run?)"))
-    return problems
+def parse(session: Session, *, actor: Actor, values: tuple[str, bytes], records: tuple[str, bytes] | None = None,
+          max_rows: int = 2_000_000) -> Reading:
+    """The measured values, each with its records, or every problem of both tables (nothing is written)."""
+    values_reader = ValuesImporter(session, actor)
+    problems = _run(session, lambda s, a: values_reader, actor=actor, name=values[0], data=values[1],
+                    max_rows=max_rows)
+    found = values_reader.found
+    if records is not None and not any(p.error.line == 0 for p in problems):
+        records_reader = RecordsImporter(session, actor, found, strict=not problems)
+        problems += _run(session, lambda s, a: records_reader, actor=actor, name=records[0], data=records[1],
+                         max_rows=max_rows)
+        value_title = values_reader.titles.get("value", "value")
+        for value in found.values():
+            works = {r.work_id for r in value.records}
+            if works and len(works) != value.value:
+                problems.append(Problem(values[0], RowError(value.line, value_title, "measurement.count_mismatch", {
+                    "indicator": value.indicator, "year": str(value.year), "value": value.value,
+                    "works": len(works)})))
+    if not found and not problems:
+        problems.append(Problem(values[0], RowError(0, None, "measurement.no_values")))
+    return Reading(sorted(found.values(), key=lambda v: (v.indicator, v.year)) if not problems else [], problems)
 
 
 def read_directory(directory: Path, level: str = "") -> tuple[tuple[str, bytes], tuple[str, bytes] | None]:
@@ -219,42 +205,39 @@ def read_directory(directory: Path, level: str = "") -> tuple[tuple[str, bytes],
         pattern = f"{stem}_{level}.*" if level else f"{stem}_*.*"
         found = sorted(p for p in directory.glob(pattern) if p.suffix.lower() in {".csv", ".parquet", ".xlsx"})
         if len(found) > 1:
-            raise MeasurementError([Problem(str(directory), None, f"多个 {stem} 表，请用 --level 指定 / several "
-                                            f"{stem} tables, choose one with --level: "
-                                            + ", ".join(p.name for p in found))])
+            raise DomainError("measurement.several_tables", stem=stem, files=[p.name for p in found])
         return found[0] if found else None
 
     values = find("indicators")
     if values is None:
-        raise MeasurementError([Problem(str(directory), None, "找不到 indicators_<level> 表 / no indicators_<level> "
-                                        "table (the output of `yrdhub analytics collaboration --out DIR`)")])
+        raise DomainError("measurement.no_table")
     records = find("indicator_records")
     return (values.name, values.read_bytes()), (records.name, records.read_bytes()) if records else None
 
 
-# --- writing ------------------------------------------------------------------------------------------
-
+# --- writing ------------------------------------------------------------------------------------------------------
 
 def content_hash(values: list[MeasuredValue]) -> str:
-    canonical = [[v.indicator, v.year, v.value, v.n_links,
+    """The batch's identity (numbers hashed as the floats earlier batches were hashed with, so re-importing the
+    same tables still finds them)."""
+    canonical = [[v.indicator, v.year, float(v.value), float(v.n_links) if v.n_links is not None else None,
                   sorted([r.work_id, r.record_id, r.source, r.file, r.line or 0] for r in v.records)] for v in values]
     return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()
 
 
 def record(session: Session, *, actor: Actor, values: list[MeasuredValue], source: str,
-           method: str = "", dry_run: bool = False) -> Outcome:
+           method: str = "", dry_run: bool = False) -> Stored:
     """Store one batch (the joint office only); the same tables a second time write nothing."""
     authorize(actor, "monitoring.measure")
     source = source.strip()
     if len(source) < 4:
-        raise MeasurementError([Problem("source", None, "请说明数据来源与覆盖范围（检索式、数据库、导出日期） / state "
-                                        "the source and coverage: database, query, date of export")])
+        raise DomainError("measurement.source", field="source")
     if not values:
-        raise MeasurementError([Problem("values", None, "没有数值 / no values")])
+        raise DomainError("measurement.no_values", field="values")
     digest = content_hash(values)
     existing = session.scalar(select(MeasurementBatch).where(MeasurementBatch.content_hash == digest))
     if existing is not None or dry_run:
-        return Outcome(existing, created=False)
+        return Stored(existing, created=False)
     batch = MeasurementBatch(source=source[:4000], method=method[:300], content_hash=digest, n_values=len(values),
                              n_records=sum(len(v.records) for v in values), created_by=actor.username)
     session.add(batch)
@@ -270,19 +253,31 @@ def record(session: Session, *, actor: Actor, values: list[MeasuredValue], sourc
     audit.record(session, actor, "monitoring.measure", "measurement_batch", batch.id,
                  after={"source": batch.source, "method": batch.method, "values": batch.n_values,
                         "records": batch.n_records, "hash": digest})
-    return Outcome(batch, created=True)
+    return Stored(batch, created=True)
 
 
-# --- reading back -------------------------------------------------------------------------------------
+def import_tables(session: Session, *, actor: Actor, values: tuple[str, bytes],
+                  records: tuple[str, bytes] | None, source: str, dry_run: bool = False,
+                  max_rows: int = 2_000_000) -> tuple[Reading, Stored | None]:
+    """Read both tables and, when every row is good, store the batch (the API's and the CLI's one call)."""
+    authorize(actor, "monitoring.measure")
+    reading = parse(session, actor=actor, values=values, records=records, max_rows=max_rows)
+    if not reading.ok:
+        return reading, None
+    return reading, record(session, actor=actor, values=reading.values, source=source,
+                           method=f"yrdhub analytics · {values[0]}", dry_run=dry_run)
 
 
-def current(session: Session) -> dict[str, list[Measurement]]:
+# --- reading back -------------------------------------------------------------------------------------------------
+
+def current(session: Session, *, actor: Actor) -> dict[str, list[Measurement]]:
     """The value in force for every indicator and year (from the newest batch carrying it), by indicator."""
     newest = (select(Measurement.indicator, Measurement.year, func.max(Measurement.batch_id).label("batch_id"))
               .group_by(Measurement.indicator, Measurement.year).subquery())
     statement = (select(Measurement).join(newest, (Measurement.indicator == newest.c.indicator)
                                           & (Measurement.year == newest.c.year)
                                           & (Measurement.batch_id == newest.c.batch_id))
+                 .where(readable(actor, Measurement))
                  .options(joinedload(Measurement.batch)).order_by(Measurement.indicator, Measurement.year))
     out: dict[str, list[Measurement]] = defaultdict(list)
     for row in session.scalars(statement):
@@ -290,18 +285,31 @@ def current(session: Session) -> dict[str, list[Measurement]]:
     return dict(out)
 
 
-def get(session: Session, measurement_id: int) -> Measurement | None:
-    return session.get(Measurement, measurement_id)
+def get(session: Session, *, actor: Actor, measurement_id: int) -> Measurement | None:
+    stmt = (select(Measurement).where(Measurement.id == measurement_id, readable(actor, Measurement))
+            .options(joinedload(Measurement.batch)))
+    return session.execute(stmt).scalar_one_or_none()
 
 
-def records_of(session: Session, measurement: Measurement, *, limit: int | None = None,
-               offset: int = 0) -> list[MeasurementRecord]:
-    statement = (select(MeasurementRecord).where(MeasurementRecord.measurement_id == measurement.id)
-                 .order_by(MeasurementRecord.work_id, MeasurementRecord.id).offset(offset))
-    if limit is not None:
-        statement = statement.limit(limit)
-    return list(session.scalars(statement))
+RECORD_ORDER = [Order(MeasurementRecord.work_id), Order(MeasurementRecord.id)]
 
 
-def batches(session: Session) -> list[MeasurementBatch]:
-    return list(session.scalars(select(MeasurementBatch).order_by(MeasurementBatch.id.desc())))
+def records_of(session: Session, *, actor: Actor, measurement: Measurement, cursor: str | None = None,
+               limit: int = 100) -> Page[MeasurementRecord]:
+    """A keyset page of the records behind a value, by work id."""
+    stmt = select(MeasurementRecord).where(MeasurementRecord.measurement_id == measurement.id,
+                                           readable(actor, MeasurementRecord))
+    return paginate(session, stmt, RECORD_ORDER, cursor=cursor, limit=limit)
+
+
+def all_records(session: Session, *, actor: Actor, measurement: Measurement) -> Iterator[MeasurementRecord]:
+    """Every record behind a value, streamed (exports)."""
+    stmt = (select(MeasurementRecord).where(MeasurementRecord.measurement_id == measurement.id,
+                                            readable(actor, MeasurementRecord))
+            .order_by(*(o.column for o in RECORD_ORDER)).execution_options(yield_per=2000))
+    yield from session.scalars(stmt)
+
+
+def batches(session: Session, *, actor: Actor) -> list[MeasurementBatch]:
+    return list(session.scalars(select(MeasurementBatch).where(readable(actor, MeasurementBatch))
+                                .order_by(MeasurementBatch.id.desc())))

@@ -7,10 +7,14 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
+from yrdhub.accounts.actor import Actor
+from yrdhub.i18n import Msg
 from yrdhub.indicators.targets import year_reaching_target
-from yrdhub.monitoring import measurements, service
+from yrdhub.monitoring import measurements
 from yrdhub.monitoring.framework import BUNDLED
+from yrdhub.monitoring.labels import NO_DATA, SOURCE, label
 from yrdhub.monitoring.models import Framework, Measurement
+from yrdhub.monitoring.queries import PROVINCES, accepted_values
 
 
 @dataclass(frozen=True)
@@ -20,11 +24,11 @@ class TargetProgress:
     name_en: str
     comparator: str
     target: float
-    unit: str
+    unit: str  # as the plan writes it (a key of labels.UNIT)
     year: int
-    source: str
+    source: Msg | str
     series: list[tuple[int, float]] = field(default_factory=list)  # YRD value by year
-    no_data_reason: str = ""
+    no_data_reason: Msg | None = None  # why there is no measure yet
     # Counted from records (analytics): the measurement behind each year, and where its records came from.
     measured: dict[int, int] = field(default_factory=dict)  # year → measurement id (drill-down)
     measured_from: str = ""
@@ -61,16 +65,16 @@ class TargetProgress:
         return year_reaching_target(latest[1], latest[0], growth, self.target)
 
 
-def plan_targets(session: Session, framework: Framework) -> list[TargetProgress]:
-    values = service.accepted_values(session, framework)
-    measured = measurements.current(session)
+def plan_targets(session: Session, *, actor: Actor, framework: Framework) -> list[TargetProgress]:
+    values = accepted_values(session, framework)
+    measured = measurements.current(session, actor=actor)
     out = []
     with (BUNDLED / "plan_targets.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             series: list[tuple[int, float]] = []
             if row["numerator"]:
                 for year in sorted({p for _, p in values}):
-                    per_region = [values.get((r, year), {}) for r in service.PROVINCES]
+                    per_region = [values.get((r, year), {}) for r in PROVINCES]
                     if all(row["numerator"] in v and row["denominator"] in v for v in per_region):
                         top = sum(v[row["numerator"]] for v in per_region)
                         bottom = sum(v[row["denominator"]] for v in per_region)
@@ -78,7 +82,8 @@ def plan_targets(session: Session, framework: Framework) -> list[TargetProgress]
             progress = TargetProgress(code=row["indicator"], name=row["name_zh"], name_en=row["name_en"],
                                       comparator=row["comparator"],
                                       target=float(row["value"]), unit=row["unit"], year=int(row["year"]),
-                                      source=row["source"], series=series, no_data_reason=row["no_data_reason"])
+                                      source=label(SOURCE, row["source"]), series=series,
+                                      no_data_reason=NO_DATA.get(row["no_data_reason"]))
             out.append(_with_measurements(progress, measured.get(progress.code, [])) if not series else progress)
     return out
 
@@ -88,5 +93,5 @@ def _with_measurements(progress: TargetProgress, rows: list[Measurement]) -> Tar
     if not rows:
         return progress
     sources = sorted({row.batch.source for row in rows})
-    return replace(progress, series=[(row.year, row.value) for row in rows],
-                   measured={row.year: row.id for row in rows}, measured_from="；".join(sources), no_data_reason="")
+    return replace(progress, series=[(row.year, float(row.value)) for row in rows],
+                   measured={row.year: row.id for row in rows}, measured_from="; ".join(sources), no_data_reason=None)

@@ -1,43 +1,79 @@
-"""The downloadable data-entry template (XLSX or CSV) and reading it back, with every problem's cell."""
+"""The data-entry template (XLSX or CSV, in the reader's language) and reading it back through the one import
+engine: every problem of the file in one report — unreadable cells, unknown or repeated elements, and the
+validation rules' problems of every row that could be read — each with its line and column; all values or none.
+
+The template is one submission's values, so the rows are read (`TemplateImporter.apply` checks a row and keeps it)
+and then written by one call of the submission service (`submissions.set_values`), which validates them with the
+same rules as the form and the API.
+"""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.orm import Session
 
+from yrdhub import imports
 from yrdhub.accounts.actor import Actor
-from yrdhub.monitoring import service
+from yrdhub.accounts.policy import Target, authorize
+from yrdhub.errors import DomainError
+from yrdhub.i18n import Lang, Msg, gettext
+from yrdhub.imports import Column, Importer, ImportReport, Outcome, Row, RowError
+from yrdhub.monitoring import submissions
 from yrdhub.monitoring.framework import Spec
+from yrdhub.monitoring.labels import UNIT
 from yrdhub.monitoring.models import Submission
+from yrdhub.monitoring.queries import framework_of, spec_of
 from yrdhub.monitoring.validation import Entry
-from yrdhub.tabular import TableError, csv_stream, read_rows
+from yrdhub.tabular import csv_stream
 
-HEADER = ["代码 code", "名称 name", "单位 unit", "上年值 previous", "数值 value", "说明 reason"]
-COLUMNS = {"code": ("代码 code", "代码", "code", "element"), "value": ("数值 value", "数值", "value"),
-           "reason": ("说明 reason", "说明", "reason")}
-LETTER = {"code": "A", "value": "E", "reason": "F"}
+# The template's columns; the headers of earlier templates ("代码 code", …) are still accepted.
+COLUMNS = (
+    Column("code", ("代码", "代码 code", "数据项代码", "element"), imports.text(64), required=True),
+    Column("name", ("名称", "名称 name")),
+    Column("unit", ("单位", "单位 unit")),
+    Column("previous", ("上年值", "上年值 previous")),
+    Column("value", ("数值", "数值 value")),
+    Column("reason", ("说明", "说明 reason", "note"), imports.text(2000)),
+)
+HEADERS: dict[Lang, list[str]] = {"zh": ["代码", "名称", "单位", "上年值", "数值", "说明"],
+                                  "en": ["code", "name", "unit", "previous", "value", "reason"]}
+READ_VALUE = imports.decimal()
 
 
-def rows_for(spec: Spec, previous: dict[str, float], current: dict[str, tuple[float, str]]) -> list[list[object]]:
+def _name(element: Any, lang: Lang) -> str:
+    return str(element.name_en if lang == "en" and element.name_en else element.name)
+
+
+def _unit(unit: str, lang: Lang) -> str:
+    msgid: Msg | None = UNIT.get(unit)
+    return gettext(lang, msgid) if msgid is not None else unit
+
+
+def rows_for(spec: Spec, previous: dict[str, Decimal], current: dict[str, tuple[Decimal, str]], lang: Lang
+             ) -> list[list[object]]:
     out: list[list[object]] = []
     for e in spec.elements:
         value, reason = current.get(e.code, (None, ""))
-        out.append([e.code, f"{e.name} {e.name_en}", e.unit, previous.get(e.code), value, reason])
+        prev = previous.get(e.code)
+        out.append([e.code, _name(e, lang), _unit(e.unit, lang), float(prev) if prev is not None else None,
+                    float(value) if value is not None else None, reason])
     return out
 
 
-def xlsx(spec: Spec, region: str, period: int, previous: dict[str, float],
-         current: dict[str, tuple[float, str]]) -> bytes:
+def xlsx(spec: Spec, region: str, period: int, previous: dict[str, Decimal],
+         current: dict[str, tuple[Decimal, str]], lang: Lang = "zh") -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = f"{region}-{period}"
-    sheet.append(HEADER)
-    for row in rows_for(spec, previous, current):
+    sheet.append(HEADERS[lang])
+    for row in rows_for(spec, previous, current, lang):
         sheet.append(row)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     for cell in sheet[1]:
@@ -46,7 +82,7 @@ def xlsx(spec: Spec, region: str, period: int, previous: dict[str, float],
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
         for cell in row:
             cell.fill = fill  # the cells to fill in
-    for letter, width in zip("ABCDEF", (28, 44, 10, 16, 16, 40), strict=True):
+    for letter, width in zip("ABCDEF", (28, 44, 18, 16, 16, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -54,77 +90,83 @@ def xlsx(spec: Spec, region: str, period: int, previous: dict[str, float],
     return buffer.getvalue()
 
 
-def csv_text(spec: Spec, previous: dict[str, float], current: dict[str, tuple[float, str]]) -> str:
-    return "".join(csv_stream(HEADER, rows_for(spec, previous, current)))
+def csv_text(spec: Spec, previous: dict[str, Decimal], current: dict[str, tuple[Decimal, str]],
+             lang: Lang = "zh") -> str:
+    return "".join(csv_stream(HEADERS[lang], rows_for(spec, previous, current, lang)))
 
 
-@dataclass(frozen=True)
-class CellError:
-    line: int
-    column: str  # "A" code, "E" value, "F" reason
-    element: str
-    message: str
+class TemplateImporter(Importer):
+    """Reads the rows of a filled template for one submission: each row's element must exist and appear once, and
+    its value must be a number; the rows are kept for the submission service, which validates and writes them."""
+
+    action: ClassVar[str] = "monitoring.import"
+    columns: ClassVar[tuple[Column, ...]] = COLUMNS
+
+    def __init__(self, session: Session, actor: Actor, submission: Submission) -> None:
+        super().__init__(session, actor)
+        self.submission = submission
+        self.known = {e.code for e in spec_of(framework_of(session, submission)).elements}
+        self.current = {v.element: (v.value, v.reason) for v in submission.values}
+        self.entries: dict[str, Entry] = {}
+        self.lines: dict[str, int] = {}
+        self.titles: dict[str, str] = {}
+        self.unreadable: set[str] = set()
+        self.value_column = False
+
+    def key(self, row: Row) -> str | None:
+        return str(row.values.get("code") or "") or None
+
+    def apply(self, row: Row) -> Outcome:
+        code = str(row.values["code"])
+        self.titles.update(row.titles)
+        self.value_column = self.value_column or row.has("value")
+        if code not in self.known:
+            raise DomainError("value.unknown_element", field="code", element=code)
+        self.lines[code] = row.line
+        try:
+            value = READ_VALUE(row.values.get("value"))
+        except DomainError as exc:
+            self.unreadable.add(code)
+            raise DomainError(exc.code, field="value", element=code, **exc.params) from None
+        item = Entry(value, str(row.values.get("reason") or ""))
+        self.entries[code] = item
+        before = self.current.get(code)
+        return "unchanged" if before is not None and (before[0], before[1]) == (item.value, item.reason) else "updated"
 
 
-@dataclass
-class UploadReport:
-    filename: str
-    saved: bool = False
-    errors: list[CellError] = field(default_factory=list)
-    file_error: str | None = None
-
-
-def upload(session: Session, *, actor: Actor, submission: Submission, data: bytes, filename: str) -> UploadReport:
+def upload(session: Session, *, actor: Actor, submission: Submission, data: bytes, filename: str,
+           dry_run: bool = False, max_rows: int = 10_000) -> ImportReport:
     """Read a filled template into the draft: all values or none; every problem with its line and column."""
-    report = UploadReport(filename=filename)
-    try:
-        header, body, _ = read_rows(data, filename)
-    except TableError as exc:
-        report.file_error = str(exc)
-        return report
-    index = {}
-    for key, names in COLUMNS.items():
-        found = [i for i, h in enumerate(header) if h.strip().lower() in {n.lower() for n in names}]
-        if key != "reason" and not found:
-            report.file_error = f"缺少列 missing column: {names[0]}（请使用下载的模板 use the downloaded template）"
-            return report
-        if found:
-            index[key] = found[0]
-    framework = session.get(service.Framework, submission.framework_id)
-    assert framework is not None
-    known = {e.code for e in service.spec_of(framework).elements}
-    entries: dict[str, Entry] = {}
-    lines: dict[str, int] = {}
-    for line, cells in body:
-        def cell(key: str, cells: list[str] = cells) -> str:
-            i = index.get(key)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
+    authorize(actor, "monitoring.edit", Target(province=submission.region_code))
+    holder: list[TemplateImporter] = []
 
-        code, raw, reason = cell("code"), cell("value"), cell("reason")
-        if code not in known:
-            report.errors.append(CellError(line, "A", code, f"未知数据项 {code!r} / unknown data element"))
-            continue
-        if code in lines:
-            duplicate = f"与第 {lines[code]} 行重复 / duplicate of line {lines[code]}"
-            report.errors.append(CellError(line, "A", code, duplicate))
-            continue
-        lines[code] = line
-        value = None
-        if raw:
-            try:
-                value = float(raw.replace(",", "").replace("，", ""))
-            except ValueError:
-                report.errors.append(CellError(line, "E", code, f"不是数字：{raw!r} / not a number"))
-                continue
-        entries[code] = Entry(value, reason)
-    if report.errors:
+    def make(s: Session, a: Actor) -> TemplateImporter:
+        holder.append(TemplateImporter(s, a, submission))
+        return holder[-1]
+
+    factory: Callable[[Session, Actor], Importer] = make
+    report = imports.run(session, factory, actor=actor, data=data, filename=filename, dry_run=True, max_rows=max_rows)
+    if report.file_error is not None or not holder:
         return report
-    try:
-        service.set_values(session, actor=actor, submission=submission, entries=entries)
-    except service.ValidationFailed as exc:
-        for p in exc.problems:
-            report.errors.append(CellError(lines.get(p.element, 0), "E", p.element, p.message))
-        report.errors.sort(key=lambda e: e.line)
+    importer = holder[-1]
+    if report.rows and not importer.value_column:
+        report.errors = [RowError(0, None, "import.missing_columns",
+                                  {"columns": [HEADERS["zh"][4]], "accepted": imports.accepted(COLUMNS)})]
         return report
-    report.saved = True
+    value_title = importer.titles.get("value", "value")
+    for problem in submissions.check_values(session, submission=submission, entries=importer.entries):
+        if problem.field in importer.unreadable:
+            continue  # its cell is reported as unreadable already
+        line = importer.lines.get(problem.field)
+        if line is None:
+            report.errors.append(RowError(0, None, "value.no_row" if problem.code == "value.required" else problem.code,
+                                          {"element": problem.field, **problem.params}))
+        else:
+            report.errors.append(RowError(line, value_title, problem.code, {"element": problem.field,
+                                                                             **problem.params}))
+    report.errors.sort(key=lambda e: (e.line, e.column or ""))
+    report.dry_run = dry_run
+    if report.errors or dry_run:
+        return report
+    submissions.set_values(session, actor=actor, submission=submission, entries=importer.entries)
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -12,12 +13,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
+from yrdhub.errors import DomainError
+
 COLOURS = {"310000": "#c0392b", "320000": "#1f6fb2", "330000": "#16a085", "340000": "#d68910", "YRD": "#222222"}
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei")
-
-
-class PublishingError(RuntimeError):
-    pass
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +26,7 @@ def cjk_font() -> str:
     for name in CJK_FONTS:
         if name in available:
             return name
-    raise PublishingError("未找到中文字体：请安装 Debian 软件包 fonts-noto-cjk / no CJK font found: install the "
-                          "Debian package fonts-noto-cjk")
+    raise DomainError("report.no_cjk_font", package="fonts-noto-cjk")
 
 
 def _svg(fig: plt.Figure) -> str:
@@ -61,7 +59,7 @@ def lines(series: dict[str, list[tuple[int, float]]], labels: dict[str, str], yl
     return _svg(fig)
 
 
-def rank_intervals(rows: Sequence[dict[str, float | str]], labels: dict[str, str],
+def rank_intervals(rows: Sequence[dict[str, float | str]], labels: dict[str, str], xlabel: str = "",
                    size: tuple[float, float] = (6.4, 2.2)) -> str:
     """Nominal rank (dot) and 5-95 % interval (bar) per unit; rank 1 on top."""
     _style()
@@ -78,7 +76,7 @@ def rank_intervals(rows: Sequence[dict[str, float | str]], labels: dict[str, str
     n = len(ordered)
     ax.set_xlim(0.5, n + 0.5)
     ax.set_xticks(range(1, n + 1))
-    ax.set_xlabel("排名（点：名义排名；竖线：均值；色带：5%–95% 区间）")
+    ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#eeeeee")
     return _svg(fig)
 
@@ -91,7 +89,7 @@ def grouped_bars(categories: Sequence[str], groups: dict[str, list[float]], labe
     for k, (code, values) in enumerate(groups.items()):
         xs = [i + (k - (len(groups) - 1) / 2) * width for i in range(len(categories))]
         ax.bar(xs, values, width=width, label=labels.get(code, code), color=COLOURS.get(code))
-    ax.set_xticks(range(len(categories)), categories)
+    ax.set_xticks(range(len(categories)), [textwrap.fill(c, 16) for c in categories])
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", color="#eeeeee")
     ax.legend(frameon=False, ncol=5, fontsize=8)

@@ -120,6 +120,11 @@ async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
                         status_code=422)
 
 
+async def stale_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Another write to the same row came first (its version changed under us): the write is refused."""
+    return JSONResponse(payload(lang_of(request), "state_changed"), status_code=409)
+
+
 async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
     """A unique or foreign-key constraint refused the write: the transaction is rolled back, the client told."""
     return JSONResponse(payload(lang_of(request), "duplicate"), status_code=409)

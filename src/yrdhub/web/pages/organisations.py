@@ -50,7 +50,7 @@ def import_upload(request: Request, session: SessionDep, actor: ActorDep, settin
     try:
         report = run_import(session, OrgImporter, actor=actor, upload=file, settings=settings, dry_run=dry_run)
     except DomainError as exc:  # no file, or too large: the same page with the reason
-        report = ImportReport(filename=file.filename if file else "", errors=[RowError(0, None, exc.code,
+        report = ImportReport(filename=(file.filename or "") if file else "", errors=[RowError(0, None, exc.code,
                                                                                         exc.params)])
     return render(request, "organisations/import.html", report=report, columns=COLUMNS,
                   status_code=200 if report.ok else 422)

@@ -5,7 +5,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   const radarEl = document.getElementById("radar-chart");
   const lang = radarEl.dataset.lang;
   const codes = Object.keys(data.provinces);
-  const label = (code) => data.provinces[code][lang === "en" ? "en" : "zh"];
+  const label = (code) => data.provinces[code].label;  // the page's language, decided by the server
+  const byFeature = Object.fromEntries(codes.map((c) => [data.provinces[c].feature, data.provinces[c].label]));
   const byIndicator = {};
   for (const [region, period, indicator, value] of data.values) {
     ((byIndicator[indicator] ||= {})[region] ||= {})[period] = value;
@@ -15,7 +16,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const complete = years.filter((y) => codes.every((c) => data.values.some((v) => v[0] === c && v[1] === y)));
   const latest = data.period || complete[complete.length - 1];
   const focus = data.region;  // a chosen jurisdiction is drawn strong, the others faint
-  const toolbox = { feature: { saveAsImage: { title: lang === "en" ? "PNG" : "保存图片", pixelRatio: 2 } }, right: 8 };
+  const toolbox = { feature: { saveAsImage: { title: data.labels.save, pixelRatio: 2 } }, right: 8 };
 
   const trend = echarts.init(document.getElementById("trend-chart"));
   const geojson = await yrd.loadMap(document.getElementById("province-map").dataset.geojson, "yrd-provinces");
@@ -35,20 +36,20 @@ document.addEventListener("DOMContentLoaded", async () => {
         itemStyle: { color: yrd.PROVINCE_COLOURS[c], opacity: focus && focus !== c ? 0.25 : 1 },
         data: years.map((y) => (series[c] || {})[y] ?? null) }))
         .concat((data.national[code] || []).length ? [{
-          name: lang === "en" ? "China (published)" : "全国（公报值）", type: "line", symbol: "none",
+          name: data.labels.national, type: "line", symbol: "none",
           lineStyle: { type: "dashed", color: "#777", width: 1.5 }, itemStyle: { color: "#777" },
           data: years.map((y) => { const p = data.national[code].find((n) => n[0] === y); return p ? p[1] : null; }),
         }] : []),
     }, true);
-    const mapData = codes.map((c) => ({ name: data.provinces[c].name, value: (series[c] || {})[latest] ?? null }));
+    const mapData = codes.map((c) => ({ name: data.provinces[c].feature, value: (series[c] || {})[latest] ?? null }));
     const vals = mapData.map((d) => d.value).filter((v) => v != null);
     map.setOption({
-      toolbox, tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${p.value == null ? "—" : p.value.toFixed(2)} ${meta.unit}` },
+      toolbox, tooltip: { trigger: "item", formatter: (p) => `${byFeature[p.name] || p.name}<br>${p.value == null ? "—" : p.value.toFixed(2)} ${meta.unit}` },
       visualMap: { min: Math.min(...vals), max: Math.max(...vals), left: 8, bottom: 8, calculable: true,
         inRange: { color: ["#e8f1fa", "#3182bd", "#08306b"] }, text: [String(latest), ""] },
       series: [{ type: "map", map: "yrd-provinces", nameProperty: "name", data: mapData,
         layoutCenter: ["55%", "50%"], layoutSize: "95%", itemStyle: { borderColor: "#fff" },
-        label: { show: true, fontSize: 11 } }],
+        label: { show: true, fontSize: 11, formatter: (p) => byFeature[p.name] || p.name } }],
     }, true);
   };
   select.addEventListener("change", draw);
@@ -79,7 +80,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   radar.setOption({
     toolbox, tooltip: {}, legend: { bottom: 0 },
     radar: { radius: "58%", center: ["50%", "50%"],
-      indicator: indicators.map((i) => ({ name: lang === "en" ? i.name_en : i.name, max: 100 })),
+      indicator: indicators.map((i) => ({ name: i.name, max: 100 })),
       axisName: { color: "#333", fontSize: 11, formatter: (name) => wrap(name, lang === "en" ? 18 : 8) } },
     series: [{ type: "radar", data: codes.map((c) => ({ name: label(c), value: indicators.map((i) => scaled(i, c)),
       itemStyle: { color: yrd.PROVINCE_COLOURS[c] }, areaStyle: { opacity: 0.08 } })) }],
@@ -93,7 +94,7 @@ function drawEvaluation(data, label, lang, toolbox) {
   const ev = data.evaluation;
   const units = [...new Set(ev.scores.map((r) => r[0]))];
   const years = [...new Set(ev.scores.map((r) => r[1]))].sort();
-  const name = (u) => (u === "YRD" ? (lang === "en" ? "YRD" : "长三角") : label(u));
+  const name = (u) => (u === "YRD" ? data.labels.YRD : label(u));
   const index = echarts.init(document.getElementById("index-chart"));
   index.setOption({
     toolbox, tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v.toFixed(1)) }, legend: { top: 0 },
@@ -115,7 +116,7 @@ function drawEvaluation(data, label, lang, toolbox) {
     legend: { type: "scroll", bottom: 0 }, grid: { left: 60, right: 16, top: 24, bottom: 60 },
     xAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` } },
     yAxis: { type: "category", data: provinces.map(label) },
-    series: indicators.map((i) => ({ name: lang === "en" ? i.name_en : i.name, type: "bar", stack: "c",
+    series: indicators.map((i) => ({ name: i.name, type: "bar", stack: "c",
       data: provinces.map((p) => (ev.contributions[p] || {})[i.code] ?? 0) })),
   });
   document.getElementById("index-chart").dataset.units = String(units.length);
