@@ -41,12 +41,23 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> Any:
     return False
 
 
-def _run(connection: object) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,  # type: ignore[arg-type]
+def _run(connection: Any) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and not connection.in_transaction():
+        # SQLite rebuilds a table to alter it (batch mode): with foreign keys on, dropping the old table would
+        # delete (cascade) or block every row referring to it. Off for the migration — a pragma that only takes
+        # effect outside a transaction — and the references are checked before they are turned on again.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True, render_item=_render_item,
                       include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite and not connection.in_transaction():
+        broken = connection.connection.driver_connection.execute("PRAGMA foreign_key_check").fetchall()
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"the migration left rows referring to nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():
