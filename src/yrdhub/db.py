@@ -56,7 +56,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 50, busy_t
     handlers on up to 40 threads), so concurrent readers wait for a thread, never for a pooled connection."""
     pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": busy_timeout_s}
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         else:

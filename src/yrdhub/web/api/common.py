@@ -21,6 +21,11 @@ def policy(action: str) -> dict[str, Any]:
     return {"x-policy-action": action}
 
 
+def bounded(reason: str) -> dict[str, Any]:
+    """Declare a GET that answers a whole list (not keyset pages) and why it stays small (docs/api.md)."""
+    return {"x-bounded-list": reason}
+
+
 def export(fmt: ExportFormat, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     if fmt == "xlsx":
         return Response(xlsx_bytes(header, rows, sheet=name),
