@@ -103,3 +103,48 @@ def _office() -> Actor:
     from yrdhub.accounts.actor import SYSTEM
 
     return SYSTEM
+
+
+# --- the services directly ----------------------------------------------------------------------------------------
+
+def programme(session: Session, actor: Actor, code: str, owners: list[str], name: str = "") -> Any:
+    from yrdhub.programmes import writes
+    from yrdhub.programmes.schemas import ProgrammeCreate
+
+    return writes.create_programme(session, actor=actor, data=ProgrammeCreate(code=code, name=name or code,
+                                                                              owners=owners))
+
+
+def open_call(session: Session, actor: Actor, programme_: Any, code: str, days: int = 30, **extra: Any) -> Any:
+    from yrdhub.programmes import writes
+    from yrdhub.programmes.schemas import CallCreate
+
+    now = utcnow()
+    return writes.create_call(session, actor=actor, programme=programme_, data=CallCreate(
+        code=code, title=extra.pop("title", code), opens_at=now - timedelta(days=1), deadline=now + timedelta(days=days),
+        **extra))
+
+
+def apply_for(session: Session, actor: Actor, call: Any, code: str, lead: int, **extra: Any) -> Any:
+    from yrdhub.programmes import writes
+    from yrdhub.programmes.schemas import ProjectCreate
+
+    return writes.create_project(session, actor=actor, call=call, data=ProjectCreate(
+        code=code, title=extra.pop("title", code), lead_org_id=lead, **extra))
+
+
+def reviewed(session: Session, project: Any, owner: Actor, applicant: Actor, expert: tuple[User, Actor]) -> None:
+    """Submitted, under review, one expert assigned who has scored it."""
+    from yrdhub.programmes import moves, review
+    from yrdhub.programmes.schemas import ReviewIn
+
+    moves.submit(session, actor=applicant, project=project)
+    moves.move(session, actor=owner, project=project, name="start_review")
+    review.assign_reviewer(session, actor=owner, project=project, expert=expert[0])
+    review.submit_review(session, actor=expert[1], project=project, data=ReviewIn(score=80, comment="可行"))
+
+
+def admin(province: str) -> Actor:
+    from yrdhub.accounts.actor import Grant
+
+    return Actor(username=f"admin-{province}", grants=(Grant("jurisdiction_admin", province),), via="system")

@@ -1,6 +1,10 @@
 """Two writes to one project at the same moment, on PostgreSQL with real connections and threads (the app on a
 database of its own, every request committing for real): exactly one succeeds, the other gets 409, and the
-project ends in a state the lifecycle allows and consistent with its funders' sign-offs. Many rounds each."""
+project ends in a state the lifecycle allows and consistent with its funders' sign-offs. Many rounds each.
+
+"At the same moment" is made certain, not left to the scheduler: each request has read the project before
+either writes (the service functions the routes call wait for each other at a barrier), which is the race that
+let both of two funders' sign-offs through and left the project under review with every funder approved."""
 
 from __future__ import annotations
 
@@ -119,6 +123,20 @@ def live() -> Iterator[Live]:
 Request = Callable[[TestClient], Any]
 
 
+def racing(monkeypatch: pytest.MonkeyPatch, *targets: tuple[Any, str]) -> None:
+    """The service functions the two requests call wait for each other (after each request has read the
+    project) before they write."""
+    meeting = threading.Barrier(2, timeout=20)
+    for module, name in targets:
+        original = getattr(module, name)
+
+        def waiting(*args: Any, __original: Any = original, **kwargs: Any) -> Any:
+            meeting.wait()
+            return __original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, waiting)
+
+
 def at_once(first: Request, second: Request) -> list[Any]:
     """Both requests released by one barrier, each on its own thread, client and database connection."""
     barrier = threading.Barrier(2)
@@ -179,29 +197,41 @@ def _live(live: Live) -> None:
     LIVE = live
 
 
-def test_one_funder_approves_twice_at_once(live: Live) -> None:
+def _race_funding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yrdhub.programmes import review
+
+    racing(monkeypatch, (review, "decide_funding"))
+
+
+def test_one_funder_approves_twice_at_once(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(ROUNDS):
         project = live.project("under_review")
+        _race_funding(monkeypatch)
         one_wins(at_once(funding("js", project, "320000", True), funding("js", project, "320000", True)))
+        monkeypatch.undo()
         state = live.get(project)
         consistent(state)
         assert {f["province_code"]: f["decision"] for f in state["funders"]} == {"310000": "pending",
                                                                                  "320000": "approved"}
 
 
-def test_one_funder_approves_and_refuses_at_once(live: Live) -> None:
+def test_one_funder_approves_and_refuses_at_once(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(ROUNDS):
         project = live.project("under_review")
+        _race_funding(monkeypatch)
         winner = one_wins(at_once(funding("js", project, "320000", True), funding("js", project, "320000", False)))
+        monkeypatch.undo()
         state = live.get(project)
         consistent(state)
         assert state["status"] == ("under_review" if winner == 0 else "rejected")
 
 
-def test_two_funders_at_once(live: Live) -> None:
+def test_two_funders_at_once(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(ROUNDS):
         project = live.project("under_review")
+        _race_funding(monkeypatch)
         winner = one_wins(at_once(funding("sh", project, "310000", True), funding("js", project, "320000", True)))
+        monkeypatch.undo()
         state = live.get(project)
         consistent(state)
         assert state["status"] == "under_review"
@@ -213,9 +243,12 @@ def test_two_funders_at_once(live: Live) -> None:
         assert state["status"] == "approved"
 
 
-def test_an_edit_and_a_submission_of_a_draft_at_once(live: Live) -> None:
+def test_an_edit_and_a_submission_of_a_draft_at_once(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    from yrdhub.programmes import moves, writes
+
     for i in range(ROUNDS):
         project = live.project("draft")
+        racing(monkeypatch, (writes, "update_draft"), (moves, "submit"))
 
         def edit(client: TestClient, project: int = project, i: int = i) -> Any:
             return client.patch(f"/api/v1/projects/{project}", headers=live.headers["applicant"],
@@ -225,6 +258,7 @@ def test_an_edit_and_a_submission_of_a_draft_at_once(live: Live) -> None:
             return live.post("applicant", f"/projects/{project}/submit", None, client)
 
         winner = one_wins(at_once(edit, submit))
+        monkeypatch.undo()
         state = live.get(project)
         consistent(state)
         if winner == 0:

@@ -31,13 +31,14 @@ Step = Callable[[Project], object]
 EDIT_FIELDS = ("title", "summary", "keywords", "discipline", "partners", "start_on", "end_on")
 
 
-def _draft_form(project: Project) -> dict[str, Any]:
+def _draft_form(project: Project, organisations: dict[int, Organisation]) -> dict[str, Any]:
     """The edit form's values as stored (the same names as the application form)."""
+    partners = [organisations[p.org_id].name if p.org_id in organisations else str(p.org_id)
+                for p in project.participants if p.role == "partner"]
     entered: dict[str, Any] = {"title": project.title, "summary": project.summary,
                                "keywords": " ".join(project.keywords), "discipline": project.discipline,
                                "start_on": str(project.start_on or ""), "end_on": str(project.end_on or ""),
-                               "partners": "\n".join(str(p.org_id) for p in project.participants
-                                                     if p.role == "partner")}
+                               "partners": "\n".join(partners)}
     for f in project.funders:
         for year, amount in f.yearly.items():
             entered[f"fund__{f.province_code}__{year}"] = plain_decimal(amount)
@@ -79,7 +80,8 @@ def project_page(request: Request, session: SessionDep, actor: Actor, project_id
                 programme=programme, names=names(session), reviews=review.review_summary(project), offers=offered,
                 candidates=review.expert_candidates(session, project) if offered["assign"] else [],
                 reviewers=reviewers, refused=refused, done=request.query_params.get("done"),
-                edit_errors=edit_errors or [], entered=entered or (_draft_form(project) if offered["edit"] else {}),
+                edit_errors=edit_errors or [],
+                entered=entered or (_draft_form(project, organisations) if offered["edit"] else {}),
                 edit_provinces=grid[0], edit_years=grid[1], notes=notes(project, request.state.lang),
                 orgs=organisations, today=moves.today().isoformat())
 
