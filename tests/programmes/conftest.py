@@ -121,8 +121,8 @@ def open_call(session: Session, actor: Actor, programme_: Any, code: str, days: 
 
     now = utcnow()
     return writes.create_call(session, actor=actor, programme=programme_, data=CallCreate(
-        code=code, title=extra.pop("title", code), opens_at=now - timedelta(days=1), deadline=now + timedelta(days=days),
-        **extra))
+        code=code, title=extra.pop("title", code), opens_at=now - timedelta(days=1),
+        deadline=now + timedelta(days=days), **extra))
 
 
 def apply_for(session: Session, actor: Actor, call: Any, code: str, lead: int, **extra: Any) -> Any:

@@ -62,6 +62,7 @@ register({
     "project_import.no_programme": N_("Give a programme code or a call code (a column, or the import's default)."),
     "project_import.no_such_programme": N_("No such programme: {code}."),
     "project_import.no_such_call": N_("No such call: {code}."),
-    "project_import.funders_format": N_("Funders are written as “Shanghai: 2026=300, 2027=200; Jiangsu: 100”, not: {value}."),
+    "project_import.funders_format": N_(
+        "Funders are written as “Shanghai: 2026=300, 2027=200; Jiangsu: 100”, not: {value}."),
     "project_import.funder_year_missing": N_("Give the year of each amount (2026=300) or a start date."),
 })

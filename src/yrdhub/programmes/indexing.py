@@ -36,13 +36,14 @@ def _documents(session: Session, projects: Sequence[Project]) -> list[search.Sea
     org_ids = {x.org_id for p in projects for x in p.participants}
     names = {i: n for i, n in session.execute(select(Organisation.id, Organisation.name)
                                               .where(Organisation.id.in_(org_ids)))} if org_ids else {}
+    readers = RULE.grants_many(session, projects)
     docs = []
     for project in projects:
         call_title, programme_name = places.get(project.call_id, ("", ""))
         people = [names.get(x.org_id, "") for x in project.participants]  # the lead first
         body = "\n".join(part for part in [project.summary, " ".join(project.keywords), project.discipline,
                                            programme_name, call_title, " ".join(people)] if part)
-        grants = [search.AccessGrant(token, since) for token, since in RULE.grants(session, project)]
+        grants = [search.AccessGrant(token, since) for token, since in readers[project.id]]
         docs.append(search.SearchDocument(kind=KIND, ref=str(project.id), title=project.title, body=body,
                                           grants=grants, facets=facets(project)))
     return docs

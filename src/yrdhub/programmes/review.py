@@ -17,7 +17,7 @@ from yrdhub.db import utcnow
 from yrdhub.errors import Conflict, DomainError
 from yrdhub.lifecycle import touch
 from yrdhub.programmes import labels
-from yrdhub.programmes.common import owners_target, programme_of, record_move, snapshot
+from yrdhub.programmes.common import owners_target, programme_of, record_move, reindex, snapshot
 from yrdhub.programmes.labels import PROJECT_STATUS
 from yrdhub.programmes.lifecycle import FUNDING, LIFECYCLE, Decision, Status
 from yrdhub.programmes.models import Funding, Project, Review
@@ -62,6 +62,7 @@ def assign_reviewer(session: Session, *, actor: Actor, project: Project, expert:
     session.flush()
     audit.record(session, actor, "project.assign_reviewer", "project", project.id,
                  after={"expert": expert.username})
+    reindex(session, project)  # the reviewer now finds it
     return review
 
 
