@@ -235,7 +235,7 @@ class ProjectImporter(Importer):
         for part in re.split(r"[;；\n]", imports.text()(raw)):
             if not part.strip():
                 continue
-            match = re.fullmatch(r"\s*([^:：=\d\s][^:：]*?)\s*[:：]\s*(.+?)\s*", part)
+            match = re.fullmatch(r"\s*([^:：=\s][^:：=]*?)\s*[:：]\s*(.+?)\s*", part)
             if not match:
                 raise DomainError("project_import.funders_format", field="funders", value=part.strip())
             yearly = out.setdefault(self.province(match[1]), {})
