@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import Target
-from yrdhub.errors import DomainError, NotFound
+from yrdhub.errors import Conflict, DomainError, NotFound
 from yrdhub.lifecycle import touch
 from yrdhub.programmes import indexing
 from yrdhub.programmes.models import Call, Programme, Project, Transition
@@ -104,7 +104,7 @@ def get_call(session: Session, call_id: int) -> Call:
 def code_is_free(session: Session, model: Any, code: str, kind: str) -> None:
     """Codes are unique (the database says so too, for a writer that races this check)."""
     if session.execute(select(model.id).where(model.code == code)).first() is not None:
-        raise DomainError(f"{kind}.code_taken", field="code", code=code)
+        raise Conflict(f"{kind}.code_taken", field="code", code=code)
 
 
 def snapshot(project: Project) -> dict[str, Any]:

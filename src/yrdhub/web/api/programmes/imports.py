@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from yrdhub import errors
+from yrdhub.accounts.policy import authorize
 from yrdhub.errors import DomainError, TooLarge
 from yrdhub.imports import ImportReport
 from yrdhub.programmes import imports as programme_imports
@@ -68,6 +69,7 @@ def import_programmes(request: Request, session: SessionDep, actor: ActorDep, se
                       file: Annotated[UploadFile, File()], dry_run: bool = False, ignore_unknown: bool = False,
                       map: MapQuery = None) -> Any:
     """Programmes by code; a jurisdiction admin only for its own jurisdiction's (other rows are refused)."""
+    authorize(actor, "programme.import")  # who may import such files at all: 401/403 before reading (rows: 422)
     data = read_upload(file, settings.max_upload_mb)
     report = programme_imports.import_programmes(session, actor=actor, data=data, filename=file.filename or "upload",
                                                  dry_run=dry_run, mapping=mapping_of(map),
@@ -83,6 +85,7 @@ def import_projects(request: Request, session: SessionDep, actor: ActorDep, sett
                     call: Annotated[str | None, Query(max_length=40)] = None) -> Any:
     """Projects decided outside the platform, by code, with participants and funders' yearly shares, by the
     programme's owners; `programme` / `call` give the default for rows without those columns."""
+    authorize(actor, "programme.import")
     data = read_upload(file, settings.max_upload_mb)
     report = programme_imports.import_projects(session, actor=actor, data=data, filename=file.filename or "upload",
                                                dry_run=dry_run, mapping=mapping_of(map),
