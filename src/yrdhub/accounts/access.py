@@ -126,7 +126,7 @@ class Everyone(Clause):
 def _moment(since: Any) -> datetime | None:
     if isinstance(since, date) and not isinstance(since, datetime):  # a day: from its first moment (UTC)
         return datetime.combine(since, time.min, tzinfo=UTC)
-    return since  # type: ignore[no-any-return]
+    return since if isinstance(since, datetime) else None
 
 
 @dataclass(frozen=True)
