@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from helpers import login
-from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.programmes import moves, review
 from yrdhub.programmes.schemas import ChangeIn, MilestoneDoneIn, MilestoneIn, ReviewIn

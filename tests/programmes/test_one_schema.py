@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from helpers import login
 from yrdhub.programmes.imports import PROJECT_COLUMNS

@@ -89,7 +89,7 @@ def test_one_page_costs_the_same_for_100_or_1000_projects(session: Session, worl
                 assert {p.status for p in page.items} == {"contracted"}
             else:
                 assert {p.status for p in page.items} == {"contracted", "draft"}
-            costs[who].append(cost(session, lambda actor=actor: [  # noqa: B023
+            costs[who].append(cost(session, lambda actor=actor: [
                 (p.lead.name, [f.yearly for f in p.funders], [x.org_id for x in p.participants])
                 for p in queries.list_projects(session, actor=actor, limit=20).items]))
     assert costs["outsider"][0] == costs["outsider"][1] and costs["member"][0] == costs["member"][1], costs

@@ -103,7 +103,7 @@ class ProgrammeImporter(Importer):
 
     def apply(self, row: Row) -> Outcome:
         code = str(row.values["code"])
-        fields = {k: row.values[k] for k in ("name", "name_en", "description") if k in row.values}
+        fields: dict[str, Any] = {k: row.values[k] for k in ("name", "name_en", "description") if k in row.values}
         fields["owners"] = [self.province(ref) for ref in row.values["owners"]]
         found = self.by_code.get(code)
         outcome: Outcome
@@ -257,7 +257,7 @@ class ProjectImporter(Importer):
 
 def _sum(a: Any, b: Any) -> Any:
     try:
-        return str(imports.decimal()(a) + imports.decimal()(b))  # type: ignore[operator]
+        return str(imports.decimal()(a) + imports.decimal()(b))
     except (DomainError, TypeError):
         return b  # the schema refuses what is not a number
 

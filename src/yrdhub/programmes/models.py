@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -103,7 +103,7 @@ class Project(Base):
     row_version: Mapped[int] = mapped_column(default=1)
     is_sample: Mapped[bool] = mapped_column(default=False)
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": row_version}
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012  (SQLAlchemy's declarative attribute)
 
     call: Mapped[Call] = relationship()
     lead: Mapped[Organisation] = relationship()

@@ -48,7 +48,7 @@ def assign_refusal(project: Project) -> Conflict | None:
 
 def assign_reviewer(session: Session, *, actor: Actor, project: Project, expert: User) -> Review:
     authorize(actor, "programme.manage", owners_target(programme_of(session, project)))
-    refusal = assign_refusal(project)
+    refusal: DomainError | None = assign_refusal(project)
     if refusal is None and not any(g.role == "expert" for g in expert.grants):
         refusal = DomainError("review.not_expert", field="username", expert=expert.username)
     if refusal is None and any(r.expert_user_id == expert.id for r in project.reviews):

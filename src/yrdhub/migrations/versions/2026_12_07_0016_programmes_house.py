@@ -22,6 +22,7 @@ Create Date: 2026-12-07 16:00:00
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -181,17 +182,19 @@ def upgrade() -> None:
         _constraints_and_types(table, up=True)
 
     # the project: optimistic locking, last change, recorded by import
-    for column in (sa.Column("recorded", sa.Boolean(), nullable=False, server_default=sa.false()),
+    added: list[sa.Column[Any]] = [sa.Column("recorded", sa.Boolean(), nullable=False, server_default=sa.false()),
                    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
                              server_default=sa.text("'1970-01-01 00:00:00'")),
-                   sa.Column("row_version", sa.Integer(), nullable=False, server_default="1")):
+                   sa.Column("row_version", sa.Integer(), nullable=False, server_default="1")]
+    for column in added:
         op.add_column("prog_project", column)
     op.execute(project.update().values(updated_at=project.c.created_at))
 
     # the history: the move's name, and codes for what the system notes
-    for column in (sa.Column("move", sa.String(length=20), nullable=False, server_default=""),
+    history: list[sa.Column[Any]] = [sa.Column("move", sa.String(length=20), nullable=False, server_default=""),
                    sa.Column("note", sa.String(length=40), nullable=False, server_default=""),
-                   sa.Column("note_params", sa.JSON(), nullable=False, server_default="{}")):
+                   sa.Column("note_params", sa.JSON(), nullable=False, server_default="{}")]
+    for column in history:
         op.add_column("prog_transition", column)
     for to, name in MOVES.items():
         op.execute(transition.update().where(transition.c.to_status == to).values(move=name))

@@ -67,7 +67,7 @@ def projects(session: SessionDep, actor: ActorDep, funder: ProvinceQuery = None,
              "recorded" if p.recorded else "", "sample" if p.is_sample else ""]
             for p in queries.each_project(session, actor=actor, **filters)))
     page = queries.list_projects(session, actor=actor, cursor=cursor, limit=limit, **filters)
-    return ProjectPage(items=page.items, next_cursor=page.next_cursor)  # type: ignore[arg-type]
+    return ProjectPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/projects/{project_id}", response_model=ProjectRead)
