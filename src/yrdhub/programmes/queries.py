@@ -81,7 +81,7 @@ def my_reviews(session: Session, *, actor: Actor, limit: int = 100) -> list[Proj
         return []
     stmt = (select(Project).join(Review, Review.project_id == Project.id)
             .where(Review.expert_user_id == actor.user_id, Review.submitted_at.is_(None),
-                   Project.status == Status.UNDER_REVIEW).order_by(Project.code).limit(limit))
+                   Project.status == Status.UNDER_REVIEW, readable(actor)).order_by(Project.code).limit(limit))
     return list(session.execute(stmt).scalars())
 
 
