@@ -79,9 +79,9 @@ def my_reviews(session: Session, *, actor: Actor, limit: int = 100) -> list[Proj
     """Projects under review where the actor (an expert) has an assigned review still to write."""
     if actor.user_id is None or not actor.has_role("expert"):
         return []
-    stmt = (select(Project).join(Review, Review.project_id == Project.id)
-            .where(Review.expert_user_id == actor.user_id, Review.submitted_at.is_(None),
-                   Project.status == Status.UNDER_REVIEW, readable(actor)).order_by(Project.code).limit(limit))
+    mine = select(Review.project_id).where(Review.expert_user_id == actor.user_id, Review.submitted_at.is_(None))
+    stmt = (select(Project).where(Project.id.in_(mine), Project.status == Status.UNDER_REVIEW, readable(actor))
+            .order_by(Project.code).limit(limit))
     return list(session.execute(stmt).scalars())
 
 
