@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := src/yrdhub/web/static/vendor
 LOCALE := src/yrdhub/locale
-KEYWORDS := --no-default-keywords -k _ -k gettext -k N_ -k NP_:1c,2 -k pgettext:1c,2 -k ngettext:1,2
+KEYWORDS := --no-default-keywords -k _ -k gettext -k N_ -k NP_:1c,2 -k pgettext:1c,2 -k ngettext:1,2  # gettext: {% trans %} blocks
 export YRDHUB_ENVIRONMENT ?= development
 
 .PHONY: run test lint install assets db data clean help messages compile-messages docs

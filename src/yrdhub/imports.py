@@ -320,7 +320,9 @@ def parse(raw: _Raw, columns: Sequence[Column]) -> tuple[Row | None, list[RowErr
     problems: list[RowError] = []
     values: dict[str, Any] = {}
     for column in columns:
-        if column.key not in raw.cells:
+        if column.key not in raw.cells:  # (a JSON object may leave out a key its file's other objects have)
+            if column.required:
+                problems.append(RowError(raw.line, raw.titles.get(column.key, column.key), "cell.required"))
             continue
         title = raw.titles.get(column.key, column.key)
         cell = raw.cells[column.key]

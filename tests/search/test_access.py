@@ -37,7 +37,8 @@ def test_reader_tokens_from_actors() -> None:
     assert reader_tokens(ANONYMOUS) == {PUBLIC}
     member = Actor(user_id=7, username="m", grants=(Grant("member", "org:12"), Grant("statistician", "320000")),
                    via="session")
-    assert reader_tokens(member) == {PUBLIC, REGISTERED, user(7), org(12), prov("320000")}
+    assert reader_tokens(member) == {PUBLIC, REGISTERED, user(7), org(12), prov("320000"),  # and the read rules':
+                                     "user:7@member", "user:7@statistician", "role:statistician@320000"}
     admin = Actor(user_id=1, username="a", grants=(Grant("office_admin"),), via="session")
     assert OFFICE in reader_tokens(admin)
     assert OFFICE in reader_tokens(SYSTEM)

@@ -76,13 +76,21 @@ def _programmes(session: Session, lead_org: int) -> dict[str, int]:
     from datetime import date, timedelta
 
     from yrdhub.db import utcnow
-    from yrdhub.programmes import service as programmes
+    from yrdhub.programmes import moves, review, writes
+    from yrdhub.programmes.schemas import (
+        CallCreate,
+        ChangeIn,
+        MilestoneIn,
+        ProgrammeCreate,
+        ProjectCreate,
+        ReviewIn,
+    )
 
     applicant = Actor(username="matrix-applicant", grants=(Grant("member", f"org:{lead_org}"),), via="system")
-    programme = programmes.create_programme(session, actor=SYSTEM_JS, code="M-PROG", name="矩阵计划",
-                                            owners=["320000"])
-    call = programmes.create_call(session, actor=SYSTEM_JS, programme=programme, code="M-CALL", title="矩阵指南",
-                                  opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30))
+    programme = writes.create_programme(session, actor=SYSTEM_JS, data=ProgrammeCreate(
+        code="M-PROG", name="矩阵计划", owners=["320000"]))
+    call = writes.create_call(session, actor=SYSTEM_JS, programme=programme, data=CallCreate(
+        code="M-CALL", title="矩阵指南", opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30)))
     experts = []
     for name in ("m_expert", "m_expert2"):
         user = accounts.create_user(session, actor=SYSTEM, data=UserCreate(username=name, password="matrix-password-1"))
@@ -91,27 +99,27 @@ def _programmes(session: Session, lead_org: int) -> dict[str, int]:
     ids: dict[str, int] = {"programme": programme.id, "call": call.id}
 
     def project(key: str) -> Any:
-        row = programmes.create_project(session, actor=applicant, call=call, code=f"M-{key}", title=key,
-                                        lead_org_id=lead_org, funders={"320000": {"2026": 100}})
+        row = writes.create_project(session, actor=applicant, call=call, data=ProjectCreate(
+            code=f"M-{key}", title=key, lead_org_id=lead_org, funders={"320000": {"2026": 100}}))
         ids[key] = row.id
         return row
 
     project("draft")
-    programmes.submit(session, actor=applicant, project=project("submitted"))
+    moves.submit(session, actor=applicant, project=project("submitted"))
     for key in ("review", "review2", "reviewed", "approved"):
         row = project(key)
-        programmes.submit(session, actor=applicant, project=row)
-        programmes.start_review(session, actor=SYSTEM_JS, project=row)
-        programmes.assign_reviewer(session, actor=SYSTEM_JS, project=row, expert=experts[0])
+        moves.submit(session, actor=applicant, project=row)
+        moves.move(session, actor=SYSTEM_JS, project=row, name="start_review")
+        review.assign_reviewer(session, actor=SYSTEM_JS, project=row, expert=experts[0])
         if key in ("reviewed", "approved"):
             expert = accounts.actor_for(experts[0])
-            programmes.submit_review(session, actor=expert, project=row, score=80, comment="良好")
+            review.submit_review(session, actor=expert, project=row, data=ReviewIn(score=80, comment="良好"))
         if key == "approved":
-            programmes.decide_funding(session, actor=SYSTEM_JS, project=row, province="320000", approve=True)
-            milestone = programmes.add_milestone(session, actor=applicant, project=row, title="中期",
-                                                 due=date(2027, 1, 1))
-            change = programmes.request_change(session, actor=applicant, project=row, kind="schedule",
-                                               description="延期")
+            review.decide_funding(session, actor=SYSTEM_JS, project=row, province="320000", approve=True)
+            milestone = moves.add_milestone(session, actor=applicant, project=row,
+                                            data=MilestoneIn(title="中期", due=date(2027, 1, 1)))
+            change = moves.request_change(session, actor=applicant, project=row,
+                                          data=ChangeIn(kind="schedule", description="延期"))
             ids["milestone"], ids["change"] = milestone.id, change.id
     return ids
 
@@ -245,6 +253,10 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "POST /api/v1/programmes": (
         lambda c, w, h: c.post("/api/v1/programmes", headers=h, json={"code": "NEW-P", "name": "新计划",
                                                                      "owners": ["320000"]}),
+        {"office_admin", "js_admin"}),
+    "PATCH /api/v1/programmes/{programme_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/programmes/{w.prog['programme']}", headers=h,
+                                json={"description": "矩阵计划说明"}),
         {"office_admin", "js_admin"}),
     "POST /api/v1/programmes/{programme_id}/calls": (
         lambda c, w, h: c.post(f"/api/v1/programmes/{w.prog['programme']}/calls", headers=h, json={

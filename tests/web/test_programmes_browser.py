@@ -133,8 +133,10 @@ def test_joint_project_through_the_pages(live_server: str, browser: Any, tmp_pat
     js_admin.click("#assign-form button[type=submit]")
     js_admin.wait_for_load_state()
     refusal = js_admin.locator("#refused").inner_text()
-    assert "评审专家隶属于参与单位" in refusal and "participating organisation" in refusal
+    assert "pb_conflicted" in refusal and "隶属于参与单位" in refusal  # the refusal's code, in the page's language
     assert js_admin.locator("#review-table tbody").inner_text().strip() == "暂无数据"  # nothing assigned
+    # no sign-off is offered before the review is in
+    assert js_admin.locator("form[id^=signoff-]").count() == 0
     js_admin.screenshot(path=str(out / "programme-conflict-refused.png"), full_page=True)
     js_admin.select_option("#assign-form select[name=username]", "pb_expert")
     js_admin.click("#assign-form button[type=submit]")
@@ -173,7 +175,7 @@ def test_joint_project_through_the_pages(live_server: str, browser: Any, tmp_pat
     office.click("#move-terminate button")
     office.wait_for_load_state()
     refusal = office.locator("#refused").inner_text()
-    assert "终止须说明理由" in refusal and "termination needs a reason" in refusal
+    assert "终止项目" in refusal and "须说明理由" in refusal
     assert office.locator("#project-status").inner_text() == "已签约"  # nothing changed
     office.screenshot(path=str(out / "programme-refused-transition.png"), full_page=True)
     office.goto(project_url)

@@ -133,6 +133,7 @@ POLICY: dict[str, Rule] = {
     "project.fund": _in_province("jurisdiction_admin"),  # the funder's own sign-off only
     "project.review": _assigned_expert,
     "project.read_draft": _any(_office, _owner_admin, _org_member, _assigned_expert),
+    "project.record_share": _any(_office, _in_province("jurisdiction_admin")),  # a funder's decision, recorded
     # outputs: an organisation's members register its reports and achievements; insiders read restricted ones
     "output.create": _any(_office, _org_member),
     "output.insider": _any(_office, _org_member),

@@ -1,20 +1,37 @@
-"""`yrdhub programmes import` / `yrdhub programmes import-projects`: bulk files, all rows or none."""
+"""`yrdhub programmes import` / `import-projects` / `template`: bulk files, all rows or none; every bad row is
+listed with its line, column and the refusal in the chosen language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
 
-from yrdhub.cli.core import console, fail, run_import
+from yrdhub import errors, i18n
+from yrdhub.accounts import service as accounts
+from yrdhub.cli.core import _user, console, err, fail, operator, unit_of_work
+from yrdhub.config import get_settings
+from yrdhub.i18n import N_
 
-app = typer.Typer(no_args_is_help=True, help="科技计划 Programmes and projects")
+app = typer.Typer(no_args_is_help=True, help="Programmes and projects")
 
-FileArg = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV (UTF-8/GBK), XLSX 或 or JSON")
-AsOpt = typer.Option(None, "--as", help="以该用户身份导入（按其权限）act as this user (with their rights)")
-DryOpt = typer.Option(False, "--dry-run", help="只检查，不写入 check only, write nothing")
-MapOpt = typer.Option(None, "--map", help="列映射 源列=字段，可重复 column mapping source=field (repeatable)")
-IgnoreOpt = typer.Option(False, "--ignore-unknown", help="忽略无法识别的列 ignore unknown columns")
+FileArg = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV (UTF-8/GBK), XLSX or JSON")
+AsOpt = typer.Option(None, "--as", help="act as this user (with their rights)")
+DryOpt = typer.Option(False, "--dry-run", help="check only, write nothing")
+MapOpt = typer.Option(None, "--map", help="column mapping source=field (repeatable)")
+IgnoreOpt = typer.Option(False, "--ignore-unknown", help="ignore unknown columns")
+LangOpt = typer.Option("zh", "--lang", help="language of the report: zh or en")
+
+LINE, COLUMN, PROBLEM = N_("Line"), N_("Column"), N_("Problem")
+REFUSED = N_("{count} rows have problems; nothing was written.")
+DONE = N_("{format}: {rows} rows — created {created}, updated {updated}, unchanged {unchanged}")
+DRY = N_("Dry run: nothing was written.")
+MORE = N_("… and {count} more")
+WRITTEN = N_("Written: {path}")
 
 
 def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
@@ -22,42 +39,69 @@ def parse_mapping(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or ():
         source, sep, key = pair.partition("=")
         if not sep or not source.strip() or not key.strip():
-            raise fail(f"映射格式应为 源列=字段 / --map must be source=field: {pair}")
+            raise fail(errors.render("programme_import.mapping", {"value": pair}, "en"))
         out[source.strip()] = key.strip()
     return out
 
 
+def run(fn: Callable[..., Any], file: Path, as_user: str | None, dry_run: bool, lang: str, **options: Any) -> None:
+    """A progress bar, every bad row in a table (nothing written), or the counts."""
+    language = i18n.lang_of(lang)
+    data = file.read_bytes()
+    progress = Progress(TextColumn(file.name), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    with progress, unit_of_work() as session:
+        actor = accounts.actor_for(_user(session, as_user), via="cli") if as_user else operator()
+        task = progress.add_task("import", total=None)
+        report = fn(session, actor=actor, data=data, filename=file.name, dry_run=dry_run,
+                    max_rows=get_settings().max_import_rows,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total), **options)
+        if not report.ok or dry_run:
+            session.rollback()
+    if report.errors:
+        table = Table(*(i18n.gettext(language, h) for h in (LINE, COLUMN, PROBLEM)),
+                      title=i18n.format_message(REFUSED, {"count": len(report.errors)}, language))
+        for e in report.errors[:200]:
+            table.add_row(str(e.line), e.column or "", errors.render(e.code, e.params, language))
+        err.print(table)
+        if len(report.errors) > 200:
+            err.print(i18n.format_message(MORE, {"count": len(report.errors) - 200}, language))
+        raise typer.Exit(1)
+    if dry_run:
+        console.print(f"[yellow]{i18n.gettext(language, DRY)}[/yellow]")
+    console.print(i18n.format_message(DONE, {"format": report.fmt, "rows": report.rows, "created": report.created,
+                                             "updated": report.updated, "unchanged": report.unchanged}, language))
+
+
 @app.command("import")
 def programmes_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
-                      map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt) -> None:
-    """导入科技计划（按计划编号；全部成功或全部不写入）Import programmes by code: all rows or none."""
+                      map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt, lang: str = LangOpt) -> None:
+    """Import programmes by code: all rows or none."""
     from yrdhub.programmes.imports import import_programmes
 
-    run_import(import_programmes, file, as_user, dry_run, mapping=parse_mapping(map), ignore_unknown=ignore_unknown)
+    run(import_programmes, file, as_user, dry_run, lang, mapping=parse_mapping(map), ignore_unknown=ignore_unknown)
 
 
 @app.command("import-projects")
 def projects_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
-                    map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt,
-                    programme: str | None = typer.Option(None, help="无“计划编号”列时的计划 programme for rows "
-                                                                   "without one"),
-                    call: str | None = typer.Option(None, help="无“指南编号”列时的指南 call for rows without one")
-                    ) -> None:
-    """导入项目（参与单位、各出资方分年度经费；按项目编号）Import projects by code: all rows or none."""
+                    map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt, lang: str = LangOpt,
+                    programme: str | None = typer.Option(None, help="programme for rows without one"),
+                    call: str | None = typer.Option(None, help="call for rows without one")) -> None:
+    """Import projects decided outside the platform (participants, each funder's yearly shares) by code: all rows
+    or none."""
     from yrdhub.programmes.imports import import_projects
 
-    run_import(import_projects, file, as_user, dry_run, mapping=parse_mapping(map), ignore_unknown=ignore_unknown,
-               programme=programme, call=call)
+    run(import_projects, file, as_user, dry_run, lang, mapping=parse_mapping(map), ignore_unknown=ignore_unknown,
+        programme=programme, call=call)
 
 
 @app.command("template")
 def template(kind: str = typer.Argument(..., help="programmes | projects"),
-             out: Path = typer.Option(..., "--out", "-o", help="写入的 XLSX 文件 XLSX file to write")) -> None:
-    """导出导入模板（中文表头）Write an import template (XLSX with Chinese headers)."""
-    from yrdhub.programmes.imports import EXAMPLES
-    from yrdhub.programmes.imports import template as make
+             out: Path = typer.Option(..., "--out", "-o", help="XLSX file to write"), lang: str = LangOpt) -> None:
+    """Write an import template (XLSX with the Chinese headers and an example row)."""
+    from yrdhub.programmes.imports import EXAMPLES, xlsx_template
 
     if kind not in EXAMPLES:
-        raise fail(f"未知模板 unknown template: {kind} (programmes, projects)")
-    out.write_bytes(make(*EXAMPLES[kind]))
-    console.print(f"已写入 written: {out}")
+        raise fail(f"{kind}: programmes | projects")
+    out.write_bytes(xlsx_template(kind))
+    console.print(i18n.format_message(WRITTEN, {"path": str(out)}, i18n.lang_of(lang)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +14,9 @@ from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.db import utcnow
 from yrdhub.outputs import service as outputs
-from yrdhub.programmes import indexing
-from yrdhub.programmes import service as programmes
-from yrdhub.programmes.models import Programme
+from yrdhub.programmes import indexing, moves, review, writes
+from yrdhub.programmes.models import Programme, Project
+from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProjectCreate, ReviewIn
 from yrdhub.regions import orgs
 from yrdhub.regions.orgs import OrgInput
 
@@ -40,24 +41,24 @@ def load_samples(session: Session, *, actor: Actor) -> int:
     created = [orgs.resolve(session, name) or orgs.create(session, actor=actor,
                                                           data=OrgInput(name=name, type=kind, region=region))
                for name, kind, region in ORGS]
-    programme = programmes.create_programme(
-        session, actor=actor, code="SAMPLE-YRD-JOINT", name="长三角联合攻关计划（示例）",
-        name_en="YRD joint research programme (sample)", owners=["310000", "320000", "330000", "340000"],
-        description="生成的示例数据，用于体验平台功能。Generated sample data.", is_sample=True)
+    programme = writes.create_programme(session, actor=actor, data=ProgrammeCreate(
+        code="SAMPLE-YRD-JOINT", name="长三角联合攻关计划（示例）", name_en="YRD joint research programme (sample)",
+        owners=["310000", "320000", "330000", "340000"], description="生成的示例数据，用于体验平台功能。",
+        is_sample=True))
     now = utcnow()
-    call = programmes.create_call(session, actor=actor, programme=programme, code="SAMPLE-CALL-2026",
-                                  title="2026 年度联合攻关指南（示例）", opens_at=now - timedelta(days=10),
-                                  deadline=now + timedelta(days=60), max_budget_wan=3000, is_sample=True)
+    call = writes.create_call(session, actor=actor, programme=programme, data=CallCreate(
+        code="SAMPLE-CALL-2026", title="2026 年度联合攻关指南（示例）", opens_at=now - timedelta(days=10),
+        deadline=now + timedelta(days=60), max_budget_wan=Decimal(3000), is_sample=True))
     for suffix, title, lead, partners, funders, state in PROJECTS:
         lead_org = created[lead]
         applicant = Actor(username="sample-applicant", grants=(Grant("member", f"org:{lead_org.id}"),),
                           via="system")
-        project = programmes.create_project(
-            session, actor=applicant, call=call, code=f"SAMPLE-P-{suffix}", title=title, lead_org_id=lead_org.id,
+        project = writes.create_project(session, actor=applicant, call=call, data=ProjectCreate(
+            code=f"SAMPLE-P-{suffix}", title=title, lead_org_id=lead_org.id,
             partner_org_ids=[created[p].id for p in partners],
-            funders={p: {"2026": amount * 0.6, "2027": amount * 0.4} for p, amount in funders.items()},
-            start_on=date(2026, 7, 1), end_on=date(2028, 6, 30), is_sample=True,
-            summary="生成的示例项目。A generated sample project.")
+            funders={p: {"2026": Decimal(amount) * Decimal("0.6"), "2027": Decimal(amount) * Decimal("0.4")}
+                     for p, amount in funders.items()},
+            start_on=date(2026, 7, 1), end_on=date(2028, 6, 30), is_sample=True, summary="生成的示例项目。"))
         _advance(session, actor, applicant, project, state)
     for i, (openness, embargo) in enumerate([("public", None), ("delayed", date.today() + timedelta(days=180)),
                                              ("restricted", None), ("public", None)]):
@@ -74,28 +75,28 @@ def load_samples(session: Session, *, actor: Actor) -> int:
     return 1
 
 
-def _advance(session: Session, office: Actor, applicant: Actor, project: programmes.Project, state: str) -> None:
+def _advance(session: Session, office: Actor, applicant: Actor, project: Project, state: str) -> None:
     from yrdhub.accounts import service as accounts
 
     order = ["submitted", "under_review", "approved", "contracted", "midterm_passed", "accepted"]
     target = order.index(state)
-    programmes.submit(session, actor=applicant, project=project)
+    moves.submit(session, actor=applicant, project=project)
     if target >= 1:
-        programmes.start_review(session, actor=office, project=project)
+        moves.move(session, actor=office, project=project, name="start_review")
     if target >= 2:
         expert = accounts.get_user(session, username="sample_expert")
         if expert is None:
             expert = accounts.create_user(session, actor=office, data=UserCreate(
                 username="sample_expert", password=secrets.token_urlsafe(24), display_name="示例专家"))
             accounts.grant(session, actor=office, user=expert, data=GrantRequest(role="expert"))
-        programmes.assign_reviewer(session, actor=office, project=project, expert=expert)
-        programmes.submit_review(session, actor=accounts.actor_for(expert), project=project, score=85,
-                                 comment="示例评审意见")
+        review.assign_reviewer(session, actor=office, project=project, expert=expert)
+        review.submit_review(session, actor=accounts.actor_for(expert), project=project,
+                             data=ReviewIn(score=85, comment="示例评审意见"))
         for funding in list(project.funders):
             signer = Actor(username=f"sample-{funding.province_code}",
                            grants=(Grant("jurisdiction_admin", funding.province_code),), via="system")
-            programmes.decide_funding(session, actor=signer, project=project, province=funding.province_code,
-                                      approve=True)
+            review.decide_funding(session, actor=signer, project=project, province=funding.province_code,
+                                  approve=True)
     for action, step in (("contract", 3), ("midterm", 4), ("accept", 5)):
         if target >= step:
-            programmes.move(session, actor=office, project=project, action=action, reason="示例")
+            moves.move(session, actor=office, project=project, name=action, reason="示例")

@@ -10,13 +10,14 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from yrdhub.accounts import access as read_rules
 from yrdhub.accounts.actor import Actor
 from yrdhub.search.types import AccessGrant
 
 PUBLIC = "public"
 REGISTERED = "registered"
 OFFICE = "office"
-_TOKEN = re.compile(r"^[a-z]+(:[A-Za-z0-9_.-]+)?$")
+_TOKEN = re.compile(r"^[a-z]+(:[A-Za-z0-9_.@-]+)?$")  # e.g. role:jurisdiction_admin@320000, user:7@expert
 
 
 def org(org_id: int) -> str:
@@ -33,7 +34,9 @@ def user(user_id: int) -> str:
 
 def reader_tokens(actor: Actor) -> frozenset[str]:
     """anonymous → {public}; signed in → also registered, user:<id>, org:<id> and prov:<code> of each scoped
-    grant, office for an office admin. An API token without the "read" scope reads as the public."""
+    grant, office for an office admin; and every token of `accounts.access.reader_tokens` (role:<role>[@<province>],
+    user:<id>@<role>), which documents whose grants come from a model's ReadRule carry. An API token without the
+    "read" scope reads as the public."""
     if actor.is_anonymous or (actor.token_scopes is not None and "read" not in actor.token_scopes):
         return frozenset({PUBLIC})
     tokens = {PUBLIC, REGISTERED}
@@ -46,7 +49,7 @@ def reader_tokens(actor: Actor) -> frozenset[str]:
             tokens.add(prov(grant.province))
     if actor.has_role("office_admin"):
         tokens.add(OFFICE)
-    return frozenset(tokens)
+    return frozenset(tokens) | read_rules.reader_tokens(actor)
 
 
 def normalise_grants(grants: Iterable[AccessGrant | str]) -> list[AccessGrant]:
