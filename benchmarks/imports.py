@@ -35,12 +35,13 @@ def main() -> None:
     parser.add_argument("--csv", default=str(SHARED / "data" / "projects" / "national_key_rd_projects_2018_2020.csv"))
     args = parser.parse_args()
     os.environ.setdefault("YRDHUB_PASSWORD_HASH", "test-only-cheap")
+    from yrdhub import imports as import_engine
     from yrdhub.accounts.actor import SYSTEM
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
     from yrdhub.outputs.extract import extract
     from yrdhub.programmes.imports import import_programmes, import_projects
-    from yrdhub.regions.imports import import_organisations
+    from yrdhub.regions.imports import OrgImporter
     from yrdhub.regions.loader import load_bundled
 
     tmp = tempfile.mkdtemp()
@@ -58,7 +59,8 @@ def main() -> None:
     orgs_csv = "名称,类型\n" + "".join(f"{n},{'高校' if '大学' in n else '科研院所'}\n" for n in names)
     with transaction(session_factory(engine)) as session:
         load_bundled(session, actor=SYSTEM)
-        assert import_organisations(session, actor=SYSTEM, data=orgs_csv.encode(), filename="o.csv").ok
+        assert import_engine.run(session, OrgImporter, actor=SYSTEM, data=orgs_csv.encode(),
+                                 filename="o.csv").ok
         assert import_programmes(session, actor=SYSTEM, filename="p.csv",
                                  data="计划编号,计划名称,主管方\nNKRD,国家重点研发计划,上海;江苏;浙江;安徽\n".encode()).ok
     options = dict(mapping=MAPPING, ignore_unknown=True, programme="NKRD")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.models import User
+from yrdhub.accounts.schemas import TokenCreate
 from yrdhub.db import utcnow
 from yrdhub.regions import orgs
 from yrdhub.regions.orgs import OrgInput
@@ -83,7 +84,8 @@ def joint(client: TestClient, session: Session, make_user: Callable[..., tuple[U
                              ("applicant", "member", f"org:{lead.id}"), ("expert", "expert", ""),
                              ("outsider", "member", f"org:{other.id}")):
         user, actor = make_user(role, scope, username=f"jt_{who}")
-        _, secret = accounts.create_token(session, actor=actor, user=user, name="t", scopes=["read", "write"])
+        _, secret = accounts.create_token(session, actor=actor, user=user,
+                                          data=TokenCreate(name="t", scopes=["read", "write"]))
         world.headers[who] = {"Authorization": f"Bearer {secret}"}
         world.actors[who] = actor
     answer = world.post("office", "/programmes", {"code": "JT-PROG", "name": "沪苏联合攻关计划",

@@ -66,6 +66,7 @@ def live() -> Iterator[Live]:
     require(bool(PG_URL), "YRDHUB_TEST_DATABASE_URL is not set (the concurrency tests need PostgreSQL)")
     from yrdhub.accounts import service as accounts
     from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.accounts.schemas import GrantRequest, TokenCreate, UserCreate
     from yrdhub.config import Settings
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
@@ -93,11 +94,12 @@ def live() -> Iterator[Live]:
             for who, role, scope in (("office", "office_admin", ""), ("sh", "jurisdiction_admin", "310000"),
                                      ("js", "jurisdiction_admin", "320000"), ("applicant", "member", f"org:{lead.id}"),
                                      ("expert", "expert", "")):
-                user = accounts.create_user(session, actor=SYSTEM, username=f"cc_{who}", password="cc-password-1")
-                accounts.grant(session, actor=SYSTEM, user=user, role=role, scope=scope)
+                user = accounts.create_user(session, actor=SYSTEM,
+                                            data=UserCreate(username=f"cc_{who}", password="cc-password-1"))
+                accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role=role, scope=scope))
                 session.flush()
-                _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user, name="cc",
-                                                  scopes=["read", "write"])
+                _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user,
+                                                  data=TokenCreate(name="cc", scopes=["read", "write"]))
                 world.headers[who] = {"Authorization": f"Bearer {secret}"}
         engine.dispose()
         world.app = create_app(Settings(environment="test", database_url=url, secret_key="c" * 40))

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from conftest import require
 from helpers import login
+from yrdhub import imports as import_engine
 from yrdhub import search
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM
@@ -27,7 +28,7 @@ from yrdhub.accounts.models import AuditEvent
 from yrdhub.programmes import imports
 from yrdhub.programmes.models import Funding, Programme, Project
 from yrdhub.regions import orgs
-from yrdhub.regions.imports import import_organisations
+from yrdhub.regions.imports import OrgImporter
 from yrdhub.regions.orgs import OrgInput
 from yrdhub.tabular import xlsx_bytes
 
@@ -271,7 +272,7 @@ def test_the_national_key_rd_projects_import(session: Session, national_key_rd: 
     institutions = sorted({r["institution"].strip() for r in rows})
     org_csv = "名称,类型\n" + "".join(f"{name},{'高校' if '大学' in name or '学院' in name else '科研院所'}\n"
                                      for name in institutions)
-    assert import_organisations(session, actor=SYSTEM, data=org_csv.encode(), filename="o.csv").ok
+    assert import_engine.run(session, OrgImporter, actor=SYSTEM, data=org_csv.encode(), filename="o.csv").ok
     programme = "计划编号,计划名称,主管方\nNKRD,国家重点研发计划（2018—2020 年立项，参考数据）,上海;江苏;浙江;安徽\n"
     assert imports.import_programmes(session, actor=SYSTEM, filename="p.csv", data=programme.encode()).ok
     options: dict[str, Any] = dict(mapping=NKRD_MAP, ignore_unknown=True, programme="NKRD")

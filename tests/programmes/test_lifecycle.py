@@ -17,6 +17,7 @@ from yrdhub.accounts import audit
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM
 from yrdhub.accounts.policy import PermissionDenied, Target
+from yrdhub.accounts.schemas import GrantRequest
 from yrdhub.db import utcnow
 from yrdhub.errors import Conflict, DomainError, Invalid
 from yrdhub.programmes import moves, offers, queries, review
@@ -43,7 +44,8 @@ def world(session: Session, make_user):  # type: ignore[no-untyped-def]
         "expert": make_user("expert"),
         "conflicted": make_user("expert"),
     }
-    accounts.grant(session, actor=SYSTEM, user=users["conflicted"][0], role="member", scope=f"org:{js.id}")
+    accounts.grant(session, actor=SYSTEM, user=users["conflicted"][0],
+                   data=GrantRequest(role="member", scope=f"org:{js.id}"))
     prog = programme(session, users["office"][1], "YRD-JOINT-2026", ["310000", "320000", "340000"],
                      name="长三角联合攻关计划")
     call = open_call(session, users["sh"][1], prog, "YRD-JOINT-2026-01", title="集成电路共性技术联合攻关",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from helpers import login
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM
+from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.programmes import queries
 from yrdhub.programmes.models import Call, Programme, Project
 from yrdhub.regions import orgs
@@ -33,7 +34,7 @@ def world(session: Session, make_user):  # type: ignore[no-untyped-def]
     make_user("member", f"org:{lead.id}", username="f_applicant")
     make_user("expert", username="f_expert")
     conflicted, _ = make_user("expert", username="f_conflicted")
-    accounts.grant(session, actor=SYSTEM, user=conflicted, role="member", scope=f"org:{js.id}")
+    accounts.grant(session, actor=SYSTEM, user=conflicted, data=GrantRequest(role="member", scope=f"org:{js.id}"))
     return {"lead": lead, "sh": sh, "js": js}
 
 
@@ -210,8 +211,9 @@ def test_jurisdiction_view(client: TestClient, session: Session, world) -> None:
                         partner_org_ids=[world["sh"].id, world["lead"].id],
                         funders={"320000": {"2026": 250, "2027": "150.5"}, "310000": {"2026": 100}},
                         start_on=date(2026, 1, 1))
-    expert = accounts.create_user(session, actor=SYSTEM, username="jv_expert", password="jv-expert-password-1")
-    accounts.grant(session, actor=SYSTEM, user=expert, role="expert")
+    expert = accounts.create_user(session, actor=SYSTEM,
+                                  data=UserCreate(username="jv_expert", password="jv-expert-password-1"))
+    accounts.grant(session, actor=SYSTEM, user=expert, data=GrantRequest(role="expert"))
     reviewed(session, running, office, applicant, (expert, accounts.actor_for(expert)))
     from yrdhub.programmes import review
 

@@ -18,6 +18,7 @@ from helpers import all_get_routes
 from yrdhub import search
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor
+from yrdhub.accounts.schemas import GrantRequest
 from yrdhub.errors import NotFound
 from yrdhub.programmes import indexing, moves, queries, review
 from yrdhub.programmes.access import RULE
@@ -153,7 +154,7 @@ def test_role_changes_reach_the_readers_without_a_reindex(session: Session, worl
     340000, user:<id>@expert), so a grant or a revocation changes who finds the draft at once."""
     late_user, late = make_user("jurisdiction_admin", "340000")
     assert can_read(session, late, world["project"]) and finds(session, late)
-    accounts.revoke(session, actor=SYSTEM, user=late_user, role="jurisdiction_admin", scope="340000")
+    accounts.revoke(session, actor=SYSTEM, user=late_user, data=GrantRequest(role="jurisdiction_admin", scope="340000"))
     session.flush()
     gone = accounts.actor_for(late_user)
     assert not finds(session, gone) and not can_read(session, gone, world["project"])
@@ -163,7 +164,7 @@ def test_role_changes_reach_the_readers_without_a_reindex(session: Session, worl
     moves.move(session, actor=world["users"]["office"][1], project=project, name="start_review")
     review.assign_reviewer(session, actor=world["users"]["office"][1], project=project, expert=expert_user)
     assert finds(session, expert)
-    accounts.revoke(session, actor=SYSTEM, user=expert_user, role="expert")
+    accounts.revoke(session, actor=SYSTEM, user=expert_user, data=GrantRequest(role="expert"))
     session.flush()
     assert not finds(session, accounts.actor_for(expert_user))  # an assigned reviewer reads while an expert
 

@@ -13,7 +13,7 @@ never). Audit events and search documents of a file are written once, at its end
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -22,11 +22,10 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from yrdhub import imports
-from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
 from yrdhub.db import utcnow
 from yrdhub.errors import DomainError
-from yrdhub.imports import Column, Importer, Outcome, Row
+from yrdhub.imports import Column, Importer, Outcome, Row, RowError
 from yrdhub.programmes import records, writes
 from yrdhub.programmes.common import Later
 from yrdhub.programmes.models import IMPORT_CALL_SUFFIX, Call, Programme, Project
@@ -94,7 +93,7 @@ class ProgrammeImporter(Importer):
 
     def __init__(self, session: Session, actor: Actor, *, filename: str = "", dry_run: bool = False) -> None:
         super().__init__(session, actor)
-        self.filename, self.dry_run, self.counts = filename, dry_run, dict[str, int]()
+        self.filename, self.dry_run = filename, dry_run
         self.province = _Provinces(session)
         self.by_code = {p.code: p for p in session.execute(select(Programme)).scalars()}
 
@@ -115,13 +114,10 @@ class ProgrammeImporter(Importer):
             changed = writes.update_programme(self.session, actor=self.actor, programme=found,
                                               data=ProgrammeUpdate(**fields))
             outcome = "updated" if changed else "unchanged"
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
         return outcome
 
-    def finish(self) -> None:
-        if not self.dry_run:
-            audit.record(self.session, self.actor, "programme.import", "import", self.filename[:100] or "upload",
-                         after={"filename": self.filename, **self.counts})
+    def finish(self) -> Sequence[RowError]:
+        return ()  # the engine records the file's own audit event
 
 
 class ProjectImporter(Importer):
@@ -132,7 +128,7 @@ class ProjectImporter(Importer):
                  filename: str = "", dry_run: bool = False) -> None:
         super().__init__(session, actor)
         self.default_programme, self.default_call = programme, call
-        self.filename, self.dry_run, self.counts = filename, dry_run, dict[str, int]()
+        self.filename, self.dry_run = filename, dry_run
         self.later = Later()
         self.province = _Provinces(session)
         self.org_cache: dict[str, Organisation | None] = {}
@@ -174,16 +170,14 @@ class ProjectImporter(Importer):
             changed = records.update_from_record(self.session, actor=self.actor, project=existing, data=data,
                                                  later=self.later)
             outcome = "updated" if changed else "unchanged"
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
         return outcome
 
-    def finish(self) -> None:
-        """The file's audit events (in line order, one batch) and search documents, then its own event."""
-        if self.dry_run:
-            return
-        self.later.run(self.session, self.actor)
-        audit.record(self.session, self.actor, "project.import", "import", self.filename[:100] or "upload",
-                     after={"filename": self.filename, **self.counts})
+    def finish(self) -> Sequence[RowError]:
+        """The file's audit events (in line order, one batch) and search documents (the engine adds the file's
+        own event)."""
+        if not self.dry_run:
+            self.later.run(self.session, self.actor)
+        return ()
 
     def _where(self, v: dict[str, Any]) -> tuple[Programme, Call | None]:
         call_code = v.get("call") or self.default_call

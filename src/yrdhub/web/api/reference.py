@@ -27,7 +27,7 @@ def answer(spec: dict[str, Any], operation: dict[str, Any]) -> str:
     schema = _schema(spec, schema)
     if schema.get("type") == "array":
         return "list"
-    if PAGE_FIELDS <= set(schema.get("properties", {})):
+    if set(schema.get("properties", {})) >= PAGE_FIELDS:
         return "page"
     return "object"
 
