@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -95,6 +96,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _api_or_page(errors.domain_handler))
     app.add_exception_handler(RequestValidationError, _api_or_page(errors.validation_handler))
     app.add_exception_handler(IntegrityError, _api_or_page(errors.integrity_handler))
+    app.add_exception_handler(StaleDataError, _api_or_page(errors.stale_handler))
 
     async def http_exception(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

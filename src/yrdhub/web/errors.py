@@ -125,6 +125,11 @@ async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(payload(lang_of(request), "duplicate"), status_code=409)
 
 
+async def stale_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Another write to the same record came first (its row_version moved on): nothing was written."""
+    return JSONResponse(payload(lang_of(request), "state_changed"), status_code=409)
+
+
 def http_payload(lang: Lang, status: int) -> dict[str, Any]:
     return payload(lang, STATUS_CODES.get(status, "error"))
 
