@@ -1,4 +1,5 @@
-"""`yrdhub outputs import reports|achievements FILE`: bulk files, all rows or none."""
+"""`yrdhub outputs import reports|achievements FILE`, `template`, `reindex`: bulk files on the import engine (all
+rows or none, every problem with its line and code), in the language asked for."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
-from yrdhub.cli.core import console, fail, run_import
-from yrdhub.cli.programmes import AsOpt, DryOpt, FileArg, IgnoreOpt, MapOpt, parse_mapping
+from yrdhub.cli.core import console, err, fail, operator, unit_of_work
+from yrdhub.i18n import N_, Lang, gettext
 
-app = typer.Typer(no_args_is_help=True, help="科技报告与成果 Reports and achievements")
+HEADER = (N_("Line"), N_("Column"), N_("Code"), N_("Problem"))
+COUNTS = {"created": N_("created"), "updated": N_("updated"), "unchanged": N_("unchanged")}
+DRY_RUN, NO_USER = N_("dry run, nothing written"), N_("No such user: {username}.")
+
+app = typer.Typer(no_args_is_help=True, help="S&T reports and achievements (outputs)")
+LangOpt = typer.Option("zh", "--lang", help="zh or en: the language of the messages")
 
 
 class Kind(StrEnum):
@@ -18,25 +25,73 @@ class Kind(StrEnum):
     achievements = "achievements"
 
 
-@app.command("import")
-def outputs_import(kind: Kind = typer.Argument(..., help="reports | achievements"), file: Path = FileArg,
-                   as_user: str | None = AsOpt, dry_run: bool = DryOpt, map: list[str] | None = MapOpt,
-                   ignore_unknown: bool = IgnoreOpt) -> None:
-    """导入科技报告（按报告编号）或科技成果（按类型+标识号）Import reports or achievements: all rows or none."""
-    from yrdhub.outputs.imports import import_achievements, import_reports
+def _message(code: str, params: dict[str, object], lang: Lang) -> str:
+    from yrdhub.errors import render
 
-    fn = import_reports if kind is Kind.reports else import_achievements
-    run_import(fn, file, as_user, dry_run, mapping=parse_mapping(map), ignore_unknown=ignore_unknown)
+    return render(code, params, lang)
+
+
+@app.command("import")
+def outputs_import(kind: Kind = typer.Argument(..., help="reports | achievements"),
+                   file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                               help="CSV (UTF-8/GBK), XLSX or JSON"),
+                   as_user: str | None = typer.Option(None, "--as", help="act as this user (with their rights)"),
+                   dry_run: bool = typer.Option(False, "--dry-run", help="check only, write nothing"),
+                   map: list[str] | None = typer.Option(None, "--map", help="column mapping source=field (repeatable)"),
+                   ignore_unknown: bool = typer.Option(False, "--ignore-unknown", help="ignore unknown columns"),
+                   lang: str = LangOpt) -> None:
+    """Import reports (by number) or achievements (by kind and identifier): all rows or none."""
+    from yrdhub.accounts import service as accounts
+    from yrdhub.config import get_settings
+    from yrdhub.i18n import format_message, lang_of
+    from yrdhub.imports import run
+    from yrdhub.outputs.imports import IMPORTERS
+
+    language = lang_of(lang)
+    mapping = {}
+    for pair in map or ():
+        source, sep, key = pair.partition("=")
+        if not sep:
+            raise fail(_message("output.mapping", {"pair": pair}, language))
+        mapping[source.strip()] = key.strip()
+    with unit_of_work() as session:
+        actor = operator()
+        if as_user:
+            user = accounts.get_user(session, username=as_user)
+            if user is None:
+                raise fail(format_message(NO_USER, {"username": as_user}, language))
+            actor = accounts.actor_for(user, via="cli")
+        report = run(session, IMPORTERS[kind.value], actor=actor, data=file.read_bytes(), filename=file.name,
+                     dry_run=dry_run, mapping=mapping, ignore_unknown=ignore_unknown,
+                     max_rows=get_settings().max_import_rows)
+        if report.errors:
+            session.rollback()
+    if report.errors:
+        table = Table(*(gettext(language, h) for h in HEADER), title=_message("invalid", {}, language))
+        for e in report.errors[:200]:
+            table.add_row(str(e.line), e.column or "", e.code, _message(e.code, dict(e.params), language))
+        err.print(table)
+        raise typer.Exit(1)
+    console.print(f"{report.fmt}: " + ", ".join(f"{gettext(language, label)} {getattr(report, name)}"
+                                                for name, label in COUNTS.items())
+                  + (f" ({gettext(language, DRY_RUN)})" if dry_run else ""))
 
 
 @app.command("template")
 def template(kind: Kind = typer.Argument(..., help="reports | achievements"),
-             out: Path = typer.Option(..., "--out", "-o", help="写入的 XLSX 文件 XLSX file to write")) -> None:
-    """导出导入模板（中文表头）Write an import template (XLSX with Chinese headers)."""
+             out: Path = typer.Option(..., "--out", "-o", help="the XLSX file to write")) -> None:
+    """Write an import template (an XLSX with the Chinese headers and an example row)."""
     from yrdhub.outputs.imports import templates
 
     out.write_bytes(templates()[kind.value])
-    console.print(f"已写入 written: {out}")
+    console.print(str(out))
 
 
-__all__ = ["app", "fail"]
+@app.command("reindex")
+def reindex() -> None:
+    """Index every report and achievement for search again (their grants from the read rules)."""
+    from yrdhub.outputs.indexing import reindex_all
+
+    with unit_of_work() as session:
+        count = reindex_all(session)
+    console.print(str(count))
