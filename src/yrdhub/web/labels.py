@@ -21,6 +21,13 @@ TABLES: dict[str, Mapping[str, Msg]] = {
     "task_status": monitoring.TASK_STATUS,
     "openness": outputs.OPENNESS,
     "result_kind": outputs.RESULT_KIND,
+    "report_type": outputs.REPORT_TYPE,
+    "report_status": outputs.REPORT_STATUS,
+    "report_move": outputs.REPORT_MOVE,
+    "achievement_kind": outputs.ACHIEVEMENT_KIND,
+    "transfer_status": outputs.TRANSFER_STATUS,
+    "funding": outputs.FUNDING,
+    "search_facet": outputs.SEARCH_FACET,
     "region_level": regions.REGION_LEVEL,
     "org_type": regions.ORG_TYPE,
 }
