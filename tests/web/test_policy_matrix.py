@@ -43,7 +43,8 @@ class World:
     approved: int
     values: dict[str, float]
     prog: dict[str, int] | None = None  # programme, call and projects in each state (ids)
-    report: int | None = None  # a public report of org_a (for its file upload)
+    report: int | None = None  # a draft public report of org_a (its file, its edit, its submission)
+    achievement: int | None = None  # an achievement of org_a
 
 
 def build_world(session: Session) -> World:
@@ -56,15 +57,20 @@ def build_world(session: Session) -> World:
     drafts = _monitoring(session)
     world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
     world.prog = _programmes(session, a.id)
-    world.report = _report(session, a.id)
+    world.report, world.achievement = _report(session, a.id)
     return world
 
 
-def _report(session: Session, org_id: int) -> int:
-    from yrdhub.outputs import service as outputs
+def _report(session: Session, org_id: int) -> tuple[int, int]:
+    from yrdhub.outputs import achievements, service
+    from yrdhub.outputs.schemas import AchievementCreate, ReportCreate
 
-    return outputs.create_report(session, actor=SYSTEM, number="M-REP-0001", title="矩阵报告", type="final",
-                                 org_id=org_id, openness="public", year=2026).id
+    report = service.create_report(session, actor=SYSTEM, data=ReportCreate(
+        number="M-REP-0001", title="矩阵报告", type="final", org_id=org_id, openness="public", year=2026,
+        abstract="摘要", full_text="全文"))
+    achievement = achievements.create_achievement(session, actor=SYSTEM, data=AchievementCreate(
+        kind="patent", title="矩阵成果", year=2026, applicant_org_ids=[org_id]))
+    return report.id, achievement.id
 
 
 def _programmes(session: Session, lead_org: int) -> dict[str, int]:
@@ -291,6 +297,15 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/outputs/achievements", headers=h, json={
             "kind": "patent", "title": "矩阵专利", "year": 2026, "applicant_org_ids": [w.org_a]}),
         {"office_admin", "org_admin_own", "member"}),
+    "PATCH /api/v1/outputs/reports/{report_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/outputs/reports/{w.report}", headers=h, json={"title": "矩阵报告（修订）"}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/outputs/reports/{report_id}/transitions": (
+        lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/transitions", headers=h, json={"move": "submit"}),
+        {"office_admin", "org_admin_own", "member"}),
+    "PATCH /api/v1/outputs/achievements/{achievement_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/outputs/achievements/{w.achievement}", headers=h, json={"trl": 4}),
+        {"office_admin", "org_admin_own", "member"}),
     "POST /api/v1/outputs/reports/{report_id}/file": (
         lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/file", headers=h, files={
             "file": ("r.txt", io.BytesIO("矩阵报告全文".encode("gbk")), "text/plain")}),
@@ -323,7 +338,10 @@ HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitorin
     "POST /api/v1/projects/{project_id}/submit", "PATCH /api/v1/projects/{project_id}",
     "POST /api/v1/projects/{project_id}/review/start",
     "POST /api/v1/projects/{project_id}/reviewers", "POST /api/v1/projects/{project_id}/review",
-    "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}"}
+    "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}",
+    # a report is a draft of its organisation until it is accepted
+    "PATCH /api/v1/outputs/reports/{report_id}", "POST /api/v1/outputs/reports/{report_id}/transitions",
+    "POST /api/v1/outputs/reports/{report_id}/file"}
 
 
 ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {
@@ -399,6 +417,9 @@ def test_matrix(route: str, who: str, client: TestClient, session: Session) -> N
     elif route == "POST /api/v1/organisations/import" and who == "zj_admin":
         # may import, but not a Jiangsu row: the row is refused, nothing is written
         assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"]
+    elif (route, who) in ROW_REFUSED and route.startswith("POST /api/v1/outputs/"):
+        # may import files, but not this row (another organisation's): nothing written
+        assert response.status_code == 422 and response.json()["error"]["rows"][0]["code"] == "policy.denied"
     elif (route, who) in ROW_REFUSED:
         # may import files, but not this row (another jurisdiction's, another organisation's): nothing written
         assert response.status_code == 422 and "无权" in response.json()["error"]["rows"][0]["message"], response.text
