@@ -23,6 +23,7 @@ from yrdhub.programmes.models import Project
 from yrdhub.regions import orgs
 from yrdhub.web.api.outputs import client_of, file_response
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, WriteSessionDep
+from yrdhub.web.errors import status_of
 from yrdhub.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -142,7 +143,7 @@ def create_report(request: Request, session: SessionDep, actor: ActorDep,
         raise
     except DomainError as exc:
         session.rollback()
-        return _form_page(request, actor, form.model_dump(), [exc], status_code=409)
+        return _form_page(request, actor, form.model_dump(), exc.field_errors or [exc], status_code=status_of(exc))
     session.commit()
     return RedirectResponse(f"/outputs/reports/{report.id}?done=created", status_code=303)
 
@@ -216,7 +217,7 @@ def move_report(report_id: RowId, request: Request, session: SessionDep, actor: 
     except DomainError as exc:
         session.rollback()
         session.refresh(report)
-        return _report_page(request, session, actor, report, status_code=409, refused=exc)
+        return _report_page(request, session, actor, report, status_code=status_of(exc), refused=exc)
     session.commit()
     return RedirectResponse(f"/outputs/reports/{report.id}?done={form.move}", status_code=303)
 
@@ -247,7 +248,7 @@ def report_upload(report_id: RowId, request: Request, session: SessionDep, actor
         raise
     except DomainError as exc:
         session.rollback()
-        return _report_page(request, session, actor, report, status_code=422, upload_error=exc)
+        return _report_page(request, session, actor, report, status_code=status_of(exc), upload_error=exc)
     session.commit()
     return RedirectResponse(f"/outputs/reports/{report.id}?done=uploaded", status_code=303)
 
