@@ -118,7 +118,7 @@ def _form_page(request: Request, actor: Actor, entered: dict[str, Any], errors: 
 
 @router.get("/outputs/reports/new")
 def new_report(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    if actor.user_id is None:
+    if not _may_create(actor):  # the anonymous are sent to sign in, others refused
         raise PermissionDenied("output.create", actor)
     mine = sorted(actor.org_ids("org_admin", "member"))
     org = orgs.get(session, mine[0]) if mine else None
