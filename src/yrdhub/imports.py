@@ -41,6 +41,9 @@ from yrdhub.i18n import N_
 from yrdhub.tabular import TableError, is_json, read_json, read_rows
 
 Outcome = Literal["created", "updated", "unchanged"]
+# Refusals of a whole file for its size (bytes, inflated size, rows): HTTP 413 rather than 422.
+LIMIT_CODES = frozenset({"upload.too_large", "table.too_large", "table.inflated", "table.ratio",
+                         "import.too_many_rows"})
 Parser = Callable[[Any], Any]
 LIST_SPLIT = re.compile(r"[;；|、\n]")
 NOT_GIVEN = {"", "*", "-", "—", "不公开", "n/a"}

@@ -6,15 +6,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from yrdhub.errors import DomainError, register
+from yrdhub.errors import DomainError, TooLarge, register
 from yrdhub.i18n import N_
 
 MAX_BYTES = 200 * 1024 * 1024
+# A zip (XLSX, DOCX) is refused before it is parsed when its members, as the central directory declares them (and
+# zipfile enforces: a member never inflates beyond its declared size), inflate beyond this or by more than
+# MAX_RATIO: a few hundred KB that inflate to gigabytes would otherwise hold a worker for minutes.
+MAX_INFLATED = 256 * 1024 * 1024
+MAX_RATIO = 100
 
 
 class TableError(DomainError):
@@ -30,7 +36,29 @@ register({
     "table.xlsx": N_("The Excel file cannot be read."),
     "table.json": N_("The JSON is not valid (line {line}: {reason})."),
     "table.json_shape": N_("The JSON must be an array of objects, or an object with a 'rows' array."),
+    "table.json_depth": N_("The JSON is nested too deeply."),
+    "table.inflated": N_("The file unpacks to {size_mb} MB, more than the {limit_mb} MB accepted."),
+    "table.ratio": N_("The file unpacks to {ratio} times its size, which no real table does; it is refused."),
 })
+
+
+def archive_sizes(data: bytes) -> tuple[int, int]:
+    """(inflated, compressed) bytes of a zip's members as its central directory declares them; (0, 0) when the
+    data is not a readable zip (its parser then says why)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return 0, 0
+    return sum(i.file_size for i in infos), sum(i.compress_size for i in infos)
+
+
+def check_archive(data: bytes, max_inflated: int = MAX_INFLATED, max_ratio: int = MAX_RATIO) -> None:
+    """Refuse a zip bomb (TooLarge) before anything parses it."""
+    inflated, compressed = archive_sizes(data)
+    if inflated > max_inflated:
+        raise TooLarge("table.inflated", size_mb=inflated // 2**20, limit_mb=max_inflated // 2**20)
+    if inflated > max_ratio * max(compressed, 1) and inflated > 2**20:
+        raise TooLarge("table.ratio", ratio=inflated // max(compressed, 1))
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -55,6 +83,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, li
         raise TableError("table.too_large", limit_mb=MAX_BYTES // 2**20)
     suffix = Path(filename).suffix.lower()
     if suffix in {".xlsx", ".xlsm", ".xls"} or data[:4] == b"PK\x03\x04":
+        check_archive(data)
         rows, fmt = _xlsx_rows(data), "xlsx"
     else:
         text, fmt = decode(data)
@@ -82,6 +111,8 @@ def read_json(data: bytes) -> list[Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TableError("table.json", line=exc.lineno, reason=exc.msg) from exc
+    except RecursionError as exc:  # [[[[…]]]]: the decoder gives up at Python's recursion limit
+        raise TableError("table.json_depth") from exc
     if isinstance(doc, dict):
         doc = next((doc[k] for k in ("rows", "items", "data", "records") if isinstance(doc.get(k), list)), None)
     if not isinstance(doc, list):

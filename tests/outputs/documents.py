@@ -72,3 +72,71 @@ def xlsx() -> bytes:
     from yrdhub.tabular import xlsx_bytes
 
     return xlsx_bytes(["名称"], [["不是报告"]])
+
+
+# --- hostile files (small on the wire, ruinous to parse): generated here, never downloaded -----------------------
+
+
+def hostile_pdf(pages: int = 5000, ops: int = 2000) -> bytes:
+    """A small PDF of thousands of pages that all share one content stream of `ops` tiny text operations: about
+    half a megabyte, and minutes of text extraction."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+    writer = PdfWriter()
+    content = StreamObject()
+    content._data = zlib.compress(b"BT /F1 1 Tf " + b" ".join(b"(x) Tj" for _ in range(ops)) + b" ET", 9)
+    content[NameObject("/Filter")] = NameObject("/FlateDecode")
+    contents = writer._add_object(content)
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    resources = writer._add_object(DictionaryObject({NameObject("/Font"): DictionaryObject({
+        NameObject("/F1"): font})}))
+    for _ in range(pages):
+        page = writer.add_blank_page(width=200, height=200)
+        page[NameObject("/Contents")] = contents
+        page[NameObject("/Resources")] = resources
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _inflating_zip(template: bytes, member: str, head: bytes, unit: bytes, tail: bytes, megabytes: int) -> bytes:
+    """`template` (a valid DOCX or XLSX) with `member` replaced by `head + unit * n + tail` of about `megabytes`
+    MB: a zip bomb that is a well-formed document."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != member:
+                target.writestr(info, source.read(info.filename))
+        with target.open(member, "w", force_zip64=True) as stream:
+            stream.write(head)
+            chunk = unit * max(1, 2**20 // len(unit))
+            for _ in range(megabytes * 2**20 // len(chunk)):
+                stream.write(chunk)
+            stream.write(tail)
+    return out.getvalue()
+
+
+def docx_bomb(megabytes: int = 100) -> bytes:
+    """A DOCX of a few hundred KB whose document.xml inflates to `megabytes` MB of paragraphs."""
+    namespace = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    return _inflating_zip(docx(["x"]), "word/document.xml",
+                          b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ' + namespace +
+                          b"><w:body>", "<w:p><w:r><w:t>长三角</w:t></w:r></w:p>".encode(),
+                          b"</w:body></w:document>", megabytes)
+
+
+def xlsx_bomb(megabytes: int = 100) -> bytes:
+    """An XLSX of a few hundred KB whose first sheet inflates to `megabytes` MB of rows."""
+    namespace = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    return _inflating_zip(xlsx(), "xl/worksheets/sheet1.xml",
+                          b'<?xml version="1.0" encoding="UTF-8"?><worksheet ' + namespace + b"><sheetData>",
+                          b'<row><c t="inlineStr"><is><t>x</t></is></c></row>', b"</sheetData></worksheet>",
+                          megabytes)

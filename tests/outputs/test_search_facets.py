@@ -19,10 +19,11 @@ from helpers import login
 from yrdhub import search
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
 from yrdhub.db import utcnow
-from yrdhub.outputs import service
 from yrdhub.programmes import service as programmes
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
+
+from . import factory
 
 WORD = "分面测试"
 SECRET_YEARS = ("1987", "1988")  # the restricted and the embargoed report's years: no other document has them
@@ -31,19 +32,18 @@ SECRET_DISCIPLINE = "分面保密学科"  # a draft project's discipline
 
 @pytest.fixture
 def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    owner = orgs.create(session, actor=SYSTEM, data=OrgInput(name="分面测试研究院", type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgInput(name="分面测试其他单位", type="enterprise", region="南京"))
+    owner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="分面测试研究院", type="institute", region="上海"))
+    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="分面测试其他单位", type="enterprise", region="南京"))
     author = Actor(username="facet-author", grants=(Grant("member", f"org:{owner.id}"),), via="system")
-    common = dict(org_id=owner.id, authors=["李四"], keywords=["氢能"])
-    service.create_report(session, actor=author, number="FC-2025-0001", title=f"{WORD}公开报告甲", type="final",
-                          year=2025, openness="public", abstract="公开", **common)
-    service.create_report(session, actor=author, number="FC-2024-0002", title=f"{WORD}公开报告乙", type="annual",
-                          year=2024, openness="public", abstract="公开", **common)
-    service.create_report(session, actor=author, number="FC-1987-0003", title=f"{WORD}限制报告", type="topical",
-                          year=1987, openness="restricted", abstract="限制", **common)
-    service.create_report(session, actor=author, number="FC-1988-0004", title=f"{WORD}延期报告", type="topical",
-                          year=1988, openness="delayed", embargo_until=date.today() + timedelta(days=365),
-                          abstract="延期", **common)
+    common: dict[str, Any] = dict(actor=author, org_id=owner.id, authors=["李四"], keywords=["氢能"])
+    factory.report(session, number="FC-2025-0001", title=f"{WORD}公开报告甲", type="final", year=2025,
+                   openness="public", abstract="公开", **common)
+    factory.report(session, number="FC-2024-0002", title=f"{WORD}公开报告乙", type="annual", year=2024,
+                   openness="public", abstract="公开", **common)
+    factory.report(session, number="FC-1987-0003", title=f"{WORD}限制报告", type="topical", year=1987,
+                   openness="restricted", abstract="限制", **common)
+    factory.report(session, number="FC-1988-0004", title=f"{WORD}延期报告", type="topical", year=1988,
+                   openness="delayed", embargo_until=date.today() + timedelta(days=365), abstract="延期", **common)
     office = make_user("office_admin", username="facet_office")[1]
     programme = programmes.create_programme(session, actor=office, code="FC-PROG", name="分面测试计划",
                                             owners=["310000"])
@@ -171,5 +171,5 @@ def test_the_filters_speak_both_languages(client: TestClient, world) -> None:  #
     zh = client.get("/search", params={"q": WORD, "type": "annual", "province": "310000"}).text
     assert "已选条件" in zh and "清除全部条件" in zh and "类型: 年度报告" in zh and "地区: 上海" in zh
     en = client.get("/search", params={"q": WORD, "type": "annual", "province": "310000", "lang": "en"}).text
-    assert "Filters" in en and "Clear all filters" in en and "Type: Annual" in en and "Jurisdiction: Shanghai" in en
-    assert 'aria-label="Remove this filter: Type Annual"' in en
+    assert "Filters" in en and "Clear all filters" in en and "Type: Annual report" in en
+    assert "Jurisdiction: Shanghai" in en and 'aria-label="Remove this filter: Type Annual report"' in en

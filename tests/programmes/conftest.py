@@ -18,7 +18,7 @@ from yrdhub.accounts.models import User
 from yrdhub.accounts.schemas import TokenCreate
 from yrdhub.db import utcnow
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 
 @dataclass
@@ -72,11 +72,11 @@ class Joint:
 
 @pytest.fixture
 def joint(client: TestClient, session: Session, make_user: Callable[..., tuple[User, Actor]]) -> Joint:
-    lead = orgs.create(session, actor=_office(), data=OrgInput(name="缺陷测试牵头大学", type="university",
+    lead = orgs.create(session, actor=_office(), data=OrgCreate(name="缺陷测试牵头大学", type="university",
                                                                region="合肥"))
-    partner = orgs.create(session, actor=_office(), data=OrgInput(name="缺陷测试合作研究所", type="institute",
+    partner = orgs.create(session, actor=_office(), data=OrgCreate(name="缺陷测试合作研究所", type="institute",
                                                                   region="上海"))
-    other = orgs.create(session, actor=_office(), data=OrgInput(name="缺陷测试另一企业", type="enterprise",
+    other = orgs.create(session, actor=_office(), data=OrgCreate(name="缺陷测试另一企业", type="enterprise",
                                                                 region="苏州"))
     world = Joint(client, session, lead, partner, other)
     for who, role, scope in (("office", "office_admin", ""), ("sh", "jurisdiction_admin", "310000"),

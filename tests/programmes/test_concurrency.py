@@ -72,7 +72,7 @@ def live() -> Iterator[Live]:
     from yrdhub.migrate import upgrade
     from yrdhub.regions import orgs
     from yrdhub.regions.loader import load_bundled
-    from yrdhub.regions.orgs import OrgInput
+    from yrdhub.regions.schemas import OrgCreate
     from yrdhub.web.app import create_app
 
     base = make_url(PG_URL)
@@ -88,7 +88,7 @@ def live() -> Iterator[Live]:
         world = Live(app=None)
         with transaction(session_factory(engine)) as session:
             load_bundled(session, actor=SYSTEM)
-            lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="并发测试牵头大学", type="university",
+            lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="并发测试牵头大学", type="university",
                                                                     region="合肥"))
             world.lead = lead.id
             for who, role, scope in (("office", "office_admin", ""), ("sh", "jurisdiction_admin", "310000"),

@@ -27,16 +27,16 @@ from yrdhub.programmes import moves, queries, writes
 from yrdhub.programmes.models import Project
 from yrdhub.programmes.schemas import ProjectUpdate
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 from .conftest import apply_for, open_call, programme
 
 
 @pytest.fixture
 def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="草稿修改牵头大学", type="university", region="合肥"))
-    sh = orgs.create(session, actor=SYSTEM, data=OrgInput(name="草稿修改上海研究所", type="institute", region="上海"))
-    zj = orgs.create(session, actor=SYSTEM, data=OrgInput(name="草稿修改浙江企业", type="enterprise", region="杭州"))
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="草稿修改牵头大学", type="university", region="合肥"))
+    sh = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="草稿修改上海研究所", type="institute", region="上海"))
+    zj = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="草稿修改浙江企业", type="enterprise", region="杭州"))
     users = {"applicant": make_user("member", f"org:{lead.id}", username="e_applicant"),
              "sh": make_user("jurisdiction_admin", "310000", username="e_sh"),  # an owner: reads, may not edit
              "js": make_user("jurisdiction_admin", "320000", username="e_js"),  # another jurisdiction

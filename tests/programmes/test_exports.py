@@ -42,11 +42,11 @@ def test_every_readable_project_exports_past_one_page(client: TestClient, sessio
     from yrdhub.programmes.common import Later
     from yrdhub.programmes.schemas import ProjectRecord
     from yrdhub.regions import orgs
-    from yrdhub.regions.orgs import OrgInput
+    from yrdhub.regions.schemas import OrgCreate
 
     from .conftest import open_call
 
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="导出测试大学", type="university", region="南京"))
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="导出测试大学", type="university", region="南京"))
     prog = programme(session, SYSTEM, "EXP-MANY", ["320000"])
     call = open_call(session, SYSTEM, prog, "EXP-MANY-C")
     later = Later()  # the audit events and search documents of the batch, written once at its end

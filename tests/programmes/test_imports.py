@@ -29,7 +29,7 @@ from yrdhub.programmes import imports
 from yrdhub.programmes.models import Funding, Programme, Project
 from yrdhub.regions import orgs
 from yrdhub.regions.imports import OrgImporter
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 from yrdhub.tabular import xlsx_bytes
 
 from .conftest import admin
@@ -118,9 +118,9 @@ def test_json_and_xlsx_and_dry_run(session: Session) -> None:
 
 @pytest.fixture
 def programme_world(session: Session) -> dict[str, Any]:
-    nj = orgs.create(session, actor=SYSTEM, data=OrgInput(name="导入测试南京研究院", type="institute", region="南京"))
-    hz = orgs.create(session, actor=SYSTEM, data=OrgInput(name="导入测试杭州大学", type="university", region="杭州"))
-    sh = orgs.create(session, actor=SYSTEM, data=OrgInput(name="导入测试上海企业", type="enterprise", region="上海"))
+    nj = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="导入测试南京研究院", type="institute", region="南京"))
+    hz = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="导入测试杭州大学", type="university", region="杭州"))
+    sh = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="导入测试上海企业", type="enterprise", region="上海"))
     assert imports.import_programmes(session, actor=SYSTEM, data=PROGRAMMES.encode(), filename="p.csv").ok
     return {"nj": nj, "hz": hz, "sh": sh}
 

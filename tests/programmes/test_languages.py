@@ -18,7 +18,7 @@ from yrdhub.accounts.actor import SYSTEM
 from yrdhub.programmes import moves, review
 from yrdhub.programmes.schemas import ChangeIn, MilestoneDoneIn, MilestoneIn, ReviewIn
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 from .conftest import admin, apply_for, open_call, programme
 
@@ -48,9 +48,9 @@ def leaks(text: str, lang: str) -> list[str]:
 
 @pytest.fixture
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="甲大学", name_en="Alpha University",
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="甲大学", name_en="Alpha University",
                                                             type="university", region="合肥"))
-    partner = orgs.create(session, actor=SYSTEM, data=OrgInput(name="乙研究所", name_en="Beta Institute",
+    partner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="乙研究所", name_en="Beta Institute",
                                                                type="institute", region="上海"))
     users = {k: make_user(role, scope, username=f"lgx_{k}") for k, role, scope in (
         ("office", "office_admin", ""), ("applicant", "member", f"org:{lead.id}"), ("expert", "expert", ""),

@@ -24,7 +24,7 @@ from yrdhub.programmes import moves, offers, queries, review
 from yrdhub.programmes.lifecycle import CHANGE, FUNDING, LIFECYCLE, OUTCOMES, Decision, Status
 from yrdhub.programmes.schemas import ChangeIn, ConflictIn, MilestoneDoneIn, MilestoneIn, ReviewIn
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 from .conftest import apply_for, open_call, programme
 
@@ -33,9 +33,9 @@ THREE = {"310000": {"2026": 300, "2027": 200}, "320000": {"2026": 400}, "340000"
 
 @pytest.fixture
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="联合攻关牵头大学", type="university", region="合肥"))
-    sh = orgs.create(session, actor=SYSTEM, data=OrgInput(name="上海合作研究所", type="institute", region="上海"))
-    js = orgs.create(session, actor=SYSTEM, data=OrgInput(name="江苏合作企业", type="enterprise", region="苏州"))
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="联合攻关牵头大学", type="university", region="合肥"))
+    sh = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="上海合作研究所", type="institute", region="上海"))
+    js = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="江苏合作企业", type="enterprise", region="苏州"))
     users = {
         "office": make_user("office_admin"),
         "sh": make_user("jurisdiction_admin", "310000"), "js": make_user("jurisdiction_admin", "320000"),

@@ -18,14 +18,14 @@ from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.programmes import queries
 from yrdhub.programmes.models import Call, Programme, Project
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 
 @pytest.fixture
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="表单测试牵头大学", type="university", region="合肥"))
-    sh = orgs.create(session, actor=SYSTEM, data=OrgInput(name="表单测试上海研究所", type="institute", region="上海"))
-    js = orgs.create(session, actor=SYSTEM, data=OrgInput(name="表单测试江苏企业", type="enterprise", region="苏州"))
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="表单测试牵头大学", type="university", region="合肥"))
+    sh = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="表单测试上海研究所", type="institute", region="上海"))
+    js = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="表单测试江苏企业", type="enterprise", region="苏州"))
     make_user("office_admin", username="f_office")
     make_user("jurisdiction_admin", "310000", username="f_sh")
     make_user("jurisdiction_admin", "320000", username="f_js")

@@ -24,7 +24,7 @@ from yrdhub.programmes import indexing, moves, queries, review
 from yrdhub.programmes.access import RULE
 from yrdhub.programmes.schemas import ReviewIn
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 from .conftest import admin as _admin
 from .conftest import apply_for, open_call, programme
@@ -35,9 +35,9 @@ PARTNER = "搜索测试合作研究院"
 
 @pytest.fixture
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
-    lead = orgs.create(session, actor=SYSTEM, data=OrgInput(name="搜索测试牵头大学", type="university", region="合肥"))
-    partner = orgs.create(session, actor=SYSTEM, data=OrgInput(name=PARTNER, type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgInput(name="搜索测试无关企业", type="enterprise", region="杭州"))
+    lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="搜索测试牵头大学", type="university", region="合肥"))
+    partner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name=PARTNER, type="institute", region="上海"))
+    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="搜索测试无关企业", type="enterprise", region="杭州"))
     users = {
         "office": make_user("office_admin"),
         "sh_admin": make_user("jurisdiction_admin", "310000"),  # an owner of the programme

@@ -11,10 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yrdhub"
-LEGACY = SRC / "programmes" / "legacy_rows.py"  # outputs' old row engine, kept for outputs/imports.py only
+
 FILES = sorted({*(SRC / "programmes").glob("*.py"), *(SRC / "web" / "api" / "programmes").glob("*.py"),
                 *(SRC / "web" / "pages" / "programmes").glob("*.py"), SRC / "cli" / "programmes.py",
-                *(SRC / "web" / "templates" / "programmes").glob("*.html")} - {LEGACY})
+                *(SRC / "web" / "templates" / "programmes").glob("*.html")})
 BILINGUAL = re.compile(r"[\u3400-\u9fff][^\n\"']{0,40} / [A-Za-z]|[A-Za-z][^\n\"']{0,40} / [\u3400-\u9fff]")
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from yrdhub.accounts import access as read_rules
 from yrdhub.accounts.actor import ANONYMOUS, SYSTEM, Actor, Grant
 from yrdhub.db import utcnow
 from yrdhub.search import (
@@ -17,10 +18,11 @@ from yrdhub.search import (
     AccessGrant,
     SearchDocument,
     SearchQuery,
+    index,
     index_many,
     org,
-    prov,
     reader_tokens,
+    role,
     search,
     suggest,
     user,
@@ -33,18 +35,33 @@ RELEASE = utcnow() + timedelta(days=30)
 FACETS = ("jurisdiction", "secret", "kind", "year")
 
 
-def test_reader_tokens_from_actors() -> None:
+def test_reader_tokens_are_the_read_rules_tokens() -> None:
+    assert reader_tokens is read_rules.reader_tokens
     assert reader_tokens(ANONYMOUS) == {PUBLIC}
     member = Actor(user_id=7, username="m", grants=(Grant("member", "org:12"), Grant("statistician", "320000")),
                    via="session")
-    assert reader_tokens(member) == {PUBLIC, REGISTERED, user(7), org(12), prov("320000"),  # and the read rules':
-                                     "user:7@member", "user:7@statistician", "role:statistician@320000"}
+    assert reader_tokens(member) == {PUBLIC, REGISTERED, user(7), user(7, "member"), user(7, "statistician"),
+                                     org(12), role("statistician", "320000")}
+    assert reader_tokens(member) >= {"user:7@member", "role:statistician@320000", "org:12"}
     admin = Actor(user_id=1, username="a", grants=(Grant("office_admin"),), via="session")
-    assert OFFICE in reader_tokens(admin)
+    assert OFFICE == "role:office_admin" and OFFICE in reader_tokens(admin)
     assert OFFICE in reader_tokens(SYSTEM)
     write_only = Actor(user_id=7, username="m", grants=(Grant("member", "org:12"),), via="token",
                        token_scopes=frozenset({"write"}))
     assert reader_tokens(write_only) == {PUBLIC}
+
+
+def test_grants_in_the_new_vocabulary_are_indexed_and_found(session: Session) -> None:
+    tokens = [user(7, "expert"), role("jurisdiction_admin", "320000"), OFFICE]
+    index(session, SearchDocument("report", "x", "钒液流电池", grants=tokens))
+    expert = Actor(user_id=7, username="e", grants=(Grant("expert"),), via="session")
+    js = Actor(user_id=8, username="j", grants=(Grant("jurisdiction_admin", "320000"),), via="session")
+    zj = Actor(user_id=9, username="z", grants=(Grant("jurisdiction_admin", "330000"),), via="session")
+    for who, sees in ((expert, 1), (js, 1), (SYSTEM, 1), (zj, 0), (ANONYMOUS, 0)):
+        assert search(session, SearchQuery(text="钒液流"), reader_tokens(who)).total == sees, who
+    for bad in ("role:x@@y", "user:7@", "@public", "role:x@y@z"):
+        with pytest.raises(ValueError):
+            index(session, SearchDocument("report", "y", "t", grants=[bad]))
 
 
 @pytest.fixture
@@ -84,7 +101,7 @@ def _everything(session: Session, text: str, tokens: set[str], **kwargs: object)
             return refs, total, "\n".join(shown)
 
 
-@pytest.mark.parametrize("tokens", [set(), {PUBLIC}, {PUBLIC, REGISTERED, org(6), prov("330000")}])
+@pytest.mark.parametrize("tokens", [set(), {PUBLIC}, {PUBLIC, REGISTERED, org(6), role("statistician", "330000")}])
 def test_nothing_restricted_leaks(corpus: Session, tokens: set[str]) -> None:
     for text in [MARKER, "氢能", "", f'"{MARKER}"', "机密", "延期公开"]:
         refs, total, shown = _everything(corpus, text, tokens)
@@ -136,7 +153,7 @@ def test_earliest_grant_for_a_token_wins(session: Session) -> None:
 
 def test_document_without_grants_is_visible_to_nobody(session: Session) -> None:
     index_many(session, [SearchDocument("report", "x", "钒液流电池")])
-    everyone = {PUBLIC, REGISTERED, OFFICE, org(1), prov("310000")}
+    everyone = {PUBLIC, REGISTERED, OFFICE, org(1), role("jurisdiction_admin", "310000")}
     assert search(session, SearchQuery(text="钒液流"), everyone).total == 0
     assert suggest(session, "钒", everyone) == []
 

@@ -12,6 +12,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from yrdhub.db import utcnow
+from yrdhub.errors import DomainError
 from yrdhub.search import (
     PUBLIC,
     SearchDocument,
@@ -250,10 +251,13 @@ def test_a_bad_document_in_a_later_batch_is_refused(session: Session) -> None:
 
 
 def test_bad_input_is_refused(session: Session) -> None:
-    with pytest.raises(ValueError):
+    """A reader's mistakes are coded refusals; a module's malformed document is a programming error."""
+    with pytest.raises(DomainError) as cursor:
         search(session, SearchQuery(text="x", cursor="not-a-cursor"), EVERYONE)
-    with pytest.raises(ValueError):
+    assert cursor.value.code == "search.cursor"
+    with pytest.raises(DomainError) as limit:
         search(session, SearchQuery(text="x", limit=0), EVERYONE)
+    assert limit.value.code == "search.limit" and limit.value.params == {"limit": 200}
     with pytest.raises(ValueError):
         index(session, SearchDocument("report", "1", "t", grants=["no such token!"]))
     with pytest.raises(ValueError):

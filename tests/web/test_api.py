@@ -11,7 +11,7 @@ from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.accounts.schemas import TokenCreate
 from yrdhub.regions import orgs
-from yrdhub.regions.schemas import OrgCreate as OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 
 def token(session: Session, make_user, role: str = "office_admin", scope: str = "",  # type: ignore[no-untyped-def]
@@ -119,9 +119,9 @@ def test_import_reports_bad_rows(client: TestClient, session: Session, make_user
 
 
 def test_export_csv_and_xlsx_neutralise_formulas(client: TestClient, session: Session) -> None:
-    orgs.create(session, actor=SYSTEM, data=OrgInput(name="=HYPERLINK(\"http://evil\",\"点我\")", type="enterprise",
+    orgs.create(session, actor=SYSTEM, data=OrgCreate(name="=HYPERLINK(\"http://evil\",\"点我\")", type="enterprise",
                                                      region="上海", aliases=["@SUM(A1)", "+1-2"]))
-    orgs.create(session, actor=SYSTEM, data=OrgInput(name="正常企业", type="enterprise", region="上海"))
+    orgs.create(session, actor=SYSTEM, data=OrgCreate(name="正常企业", type="enterprise", region="上海"))
     response = client.get("/api/v1/organisations", params={"format": "csv", "province": "310000"})
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))

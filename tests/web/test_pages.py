@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from helpers import login
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.regions import orgs
-from yrdhub.regions.schemas import OrgCreate as OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 
 def test_home_in_chinese_then_english(client: TestClient) -> None:
@@ -39,8 +39,8 @@ def test_region_pages(client: TestClient) -> None:
 
 
 def test_organisation_pages(client: TestClient, session: Session) -> None:
-    parent = orgs.create(session, actor=SYSTEM, data=OrgInput(name="页面大学", type="university", region="杭州"))
-    child = orgs.create(session, actor=SYSTEM, data=OrgInput(name="页面大学附属医院", type="hospital",
+    parent = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="页面大学", type="university", region="杭州"))
+    child = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="页面大学附属医院", type="hospital",
                                                              region="杭州", parent_id=parent.id))
     listing = client.get("/organisations", params={"q": "页面", "province": "330000"})
     assert "页面大学附属医院" in listing.text

@@ -23,7 +23,7 @@ from yrdhub.accounts.schemas import GrantRequest, TokenCreate, UserCreate
 from yrdhub.monitoring import service as monitoring
 from yrdhub.monitoring.validation import Entry
 from yrdhub.regions import orgs
-from yrdhub.regions.schemas import OrgCreate as OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
 REASON = "按快报数填报"  # answers any rule that asks for a reason; the matrix tests permissions, not validation
@@ -44,14 +44,15 @@ class World:
     approved: int
     values: dict[str, float]
     prog: dict[str, int] | None = None  # programme, call and projects in each state (ids)
-    report: int | None = None  # a public report of org_a (for its file upload)
+    report: int | None = None  # a draft public report of org_a (its file, its edit, its submission)
+    achievement: int | None = None  # an achievement of org_a
     evaluation: int | None = None  # a computed (unpublished) evaluation run
 
 
 def build_world(session: Session) -> World:
-    a = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵甲", type="enterprise", region="南京"))
-    b = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵乙", type="enterprise", region="苏州"))
-    c = orgs.create(session, actor=SYSTEM, data=OrgInput(name="矩阵丙", type="enterprise", region="杭州"))
+    a = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="矩阵甲", type="enterprise", region="南京"))
+    b = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="矩阵乙", type="enterprise", region="苏州"))
+    c = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="矩阵丙", type="enterprise", region="杭州"))
     victim = accounts.create_user(session, actor=SYSTEM,
                                   data=UserCreate(username="victim", password="victim-password-1"))
     token, _ = accounts.create_token(session, actor=accounts.actor_for(victim), user=victim,
@@ -59,16 +60,21 @@ def build_world(session: Session) -> World:
     drafts = _monitoring(session)
     world = World(a.id, b.id, c.id, token.id, victim.username, *drafts)
     world.prog = _programmes(session, a.id)
-    world.report = _report(session, a.id)
+    world.report, world.achievement = _report(session, a.id)
     world.evaluation = _evaluation(session)
     return world
 
 
-def _report(session: Session, org_id: int) -> int:
-    from yrdhub.outputs import service as outputs
+def _report(session: Session, org_id: int) -> tuple[int, int]:
+    from yrdhub.outputs import achievements, service
+    from yrdhub.outputs.schemas import AchievementCreate, ReportCreate
 
-    return outputs.create_report(session, actor=SYSTEM, number="M-REP-0001", title="矩阵报告", type="final",
-                                 org_id=org_id, openness="public", year=2026).id
+    report = service.create_report(session, actor=SYSTEM, data=ReportCreate(
+        number="M-REP-0001", title="矩阵报告", type="final", org_id=org_id, openness="public", year=2026,
+        abstract="摘要", full_text="全文"))
+    achievement = achievements.create_achievement(session, actor=SYSTEM, data=AchievementCreate(
+        kind="patent", title="矩阵成果", year=2026, applicant_org_ids=[org_id]))
+    return report.id, achievement.id
 
 
 def _programmes(session: Session, lead_org: int) -> dict[str, int]:
@@ -321,6 +327,15 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         lambda c, w, h: c.post("/api/v1/outputs/achievements", headers=h, json={
             "kind": "patent", "title": "矩阵专利", "year": 2026, "applicant_org_ids": [w.org_a]}),
         {"office_admin", "org_admin_own", "member"}),
+    "PATCH /api/v1/outputs/reports/{report_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/outputs/reports/{w.report}", headers=h, json={"title": "矩阵报告（修订）"}),
+        {"office_admin", "org_admin_own", "member"}),
+    "POST /api/v1/outputs/reports/{report_id}/transitions": (
+        lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/transitions", headers=h, json={"move": "submit"}),
+        {"office_admin", "org_admin_own", "member"}),
+    "PATCH /api/v1/outputs/achievements/{achievement_id}": (
+        lambda c, w, h: c.patch(f"/api/v1/outputs/achievements/{w.achievement}", headers=h, json={"trl": 4}),
+        {"office_admin", "org_admin_own", "member"}),
     "POST /api/v1/outputs/reports/{report_id}/file": (
         lambda c, w, h: c.post(f"/api/v1/outputs/reports/{w.report}/file", headers=h, files={
             "file": ("r.txt", io.BytesIO("矩阵报告全文".encode("gbk")), "text/plain")}),
@@ -357,7 +372,10 @@ HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitorin
     "POST /api/v1/projects/{project_id}/submit", "PATCH /api/v1/projects/{project_id}",
     "POST /api/v1/projects/{project_id}/review/start",
     "POST /api/v1/projects/{project_id}/reviewers", "POST /api/v1/projects/{project_id}/review",
-    "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}"}
+    "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}",
+    # a report is a draft of its organisation until it is accepted
+    "PATCH /api/v1/outputs/reports/{report_id}", "POST /api/v1/outputs/reports/{report_id}/transitions",
+    "POST /api/v1/outputs/reports/{report_id}/file"}
 
 
 ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {

@@ -31,8 +31,9 @@ def test_search_in_chinese_highlight_and_open(live_server: str, browser: Any, tm
     assert org.ok, org.text()
     report = page.request.post(live_server + "/api/v1/outputs/reports", headers={"X-CSRF-Token": csrf}, data={
         "number": "SB-2025-0001", "title": "钙钛矿叠层太阳电池稳定性研究最终报告", "type": "final",
-        "org_id": org.json()["id"], "openness": "public", "year": 2025,
-        "abstract": "本报告总结了钙钛矿叠层电池在湿热环境下的衰减机理与封装方案，组件效率达到百分之二十六。"})
+        "org_id": org.json()["id"], "openness": "public", "year": 2025, "status": "accepted",
+        "abstract": "本报告总结了钙钛矿叠层电池在湿热环境下的衰减机理与封装方案，组件效率达到百分之二十六。",
+        "full_text": "钙钛矿叠层太阳电池稳定性研究全文。"})
     assert report.ok, report.text()
     report_id = report.json()["id"]
     context.clear_cookies()  # search as the public
@@ -78,8 +79,8 @@ def test_facets_are_filters_shown_as_removable_chips(live_server: str, browser: 
                                 ("SF-2024-0003", "final", 2024)):
         report = page.request.post(live_server + "/api/v1/outputs/reports", headers={"X-CSRF-Token": csrf}, data={
             "number": number, "title": f"质子交换膜氢燃料电池{year}年{type_}报告", "type": type_,
-            "org_id": org.json()["id"], "openness": "public", "year": year,
-            "abstract": "氢燃料电池电堆的耐久性与低铂催化剂。"})
+            "org_id": org.json()["id"], "openness": "public", "year": year, "status": "accepted",
+            "abstract": "氢燃料电池电堆的耐久性与低铂催化剂。", "full_text": "质子交换膜氢燃料电池全文。"})
         assert report.ok, report.text()
     context.clear_cookies()  # search as the public
 

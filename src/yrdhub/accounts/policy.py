@@ -134,18 +134,20 @@ POLICY: dict[str, Rule] = {
     "project.review": _assigned_expert,
     "project.read_draft": _any(_office, _owner_admin, _org_member, _assigned_expert),
     "project.record_share": _any(_office, _in_province("jurisdiction_admin")),  # a funder's decision, recorded
-    # outputs: an organisation's members register its reports and achievements; insiders read restricted ones
-    "output.create": _any(_office, _org_member),
-    "output.insider": _any(_office, _org_member),
+    # outputs: an organisation's members register its reports (drafts) and achievements and submit the reports;
+    # the jurisdiction's S&T department (or the joint office) accepts them; the joint office withdraws them
+    "output.create": _any(_office, _org_member),  # register and edit drafts, achievements
+    "output.submit": _any(_office, _org_member),  # submit a draft, recall a submitted report
+    "output.accept": _any(_office, _in_province("jurisdiction_admin")),  # accept (收录) or return with a reason
+    "output.withdraw": _office,  # withdraw an accepted report, reinstate it
     "output.usage": _any(_office, _in_province("jurisdiction_admin"), _org_admin),
-    "output.upload": _any(_office, _org_member),  # a report's original file (its text becomes the full text)
-    "output.import": _any(_office, _some_org_member),  # bulk files; each row then needs output.create
+    "output.upload": _any(_office, _org_member),  # a draft's original file (its text becomes the full text)
+    "output.import": _any(_office, _some_org_member),  # bulk files; each row then as its single write
     "programme.import": _any(_office, _some_province_admin),  # bulk files; each row then by its owners' rules
 }
 
 # Actions that only read; everything else needs a token's "write" scope.
-READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.insider",
-                                          "output.usage"})
+READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.usage"})
 
 
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -17,15 +16,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from yrdhub import errors, imports
+from yrdhub import errors, i18n, imports
 from yrdhub.accounts import audit
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor, Grant
-from yrdhub.accounts.policy import PermissionDenied
 from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.config import get_settings
 from yrdhub.db import make_engine, session_factory, transaction
 from yrdhub.errors import DomainError
+from yrdhub.i18n import N_
 
 console = Console()
 err = Console(stderr=True)
@@ -218,12 +217,12 @@ def users_bootstrap(username: str = "admin") -> None:
 @orgs_app.command("import")
 def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
                 as_user: str | None = typer.Option(None, "--as", help="以该用户身份导入 act as this user"),
-                dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不写入 check only, write nothing")
-                ) -> None:
+                dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不写入 check only, write nothing"),
+                lang: str | None = typer.Option(None, "--lang", help="language of the report: zh or en")) -> None:
     """导入机构（CSV/XLSX/JSON；全部成功或全部不写入）Import organisations: all rows or none."""
     from yrdhub.regions.imports import OrgImporter
 
-    import_file(OrgImporter, file, as_user, dry_run=dry_run)
+    import_file(OrgImporter, file, as_user, dry_run=dry_run, lang=lang)
 
 
 @audit_app.command("verify")
@@ -239,16 +238,36 @@ def audit_verify() -> None:
     sys.exit(2)
 
 
+LINE, COLUMN, PROBLEM = N_("Line"), N_("Column"), N_("Problem")
+DONE = N_("{format}: {rows} rows — created {created}, updated {updated}, unchanged {unchanged}")
+DRY = N_("Dry run: nothing was written.")
+MORE = N_("… and {count} more")
+LangOpt = typer.Option(None, "--lang", help="language of the report: zh or en (default: YRDHUB_DEFAULT_LANG)")
+
+
+def parse_mapping(pairs: list[str] | None, lang: str | None = None) -> dict[str, str]:
+    """`--map 源列=field`, repeatable."""
+    out = {}
+    for pair in pairs or ():
+        source, sep, key = pair.partition("=")
+        if not sep or not source.strip() or not key.strip():
+            language = i18n.lang_of(lang or get_settings().default_lang)
+            raise fail(errors.render("import.mapping", {"pair": pair}, language))
+        out[source.strip()] = key.strip()
+    return out
+
+
 def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Path, as_user: str | None, *,
-                dry_run: bool = False, mapping: dict[str, str] | None = None, ignore_unknown: bool = False) -> None:
-    """Shared by the import commands: a progress bar, every problem of the file in a table (in the language of
-    `YRDHUB_DEFAULT_LANG`), the counts at the end. Exit status 1 when the file was refused."""
+                dry_run: bool = False, mapping: dict[str, str] | None = None, ignore_unknown: bool = False,
+                lang: str | None = None) -> None:
+    """The one shell of every import command: a progress bar, every problem of the file in a table in the chosen
+    language, the counts at the end. Exit status 1 when the file was refused (nothing is written then)."""
     settings = get_settings()
-    lang = settings.default_lang
+    language = i18n.lang_of(lang or settings.default_lang)
     data = file.read_bytes()
-    progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    progress = Progress(TextColumn(file.name), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=err, transient=True)
-    with progress, unit_of_work() as session:
+    with refused(), progress, unit_of_work() as session:
         actor = accounts.actor_for(_user(session, as_user), via="cli") if as_user else operator()
         task = progress.add_task("import", total=None)
         report = imports.run(session, importer, actor=actor, data=data, filename=file.name, dry_run=dry_run,
@@ -257,51 +276,15 @@ def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Pa
         if not report.ok or dry_run:
             session.rollback()
     if report.errors:
-        table = Table("行 line", "列 column", "代码 code", "原因 reason",
-                      title=errors.render("import.refused", {"count": len(report.errors)}, lang))
+        table = Table(*(i18n.gettext(language, h) for h in (LINE, COLUMN, PROBLEM)),
+                      title=errors.render("import.refused", {"count": len(report.errors)}, language))
         for e in report.errors[:200]:
-            table.add_row(str(e.line) if e.line else "—", e.column or "", e.code, errors.render(e.code, e.params, lang))
+            table.add_row(str(e.line) if e.line else "—", e.column or "", errors.render(e.code, e.params, language))
         err.print(table)
         if len(report.errors) > 200:
-            err.print(f"… +{len(report.errors) - 200}")
+            err.print(i18n.format_message(MORE, {"count": len(report.errors) - 200}, language))
         raise typer.Exit(1)
-    prefix = "[yellow]试运行，未写入 dry run, nothing written[/yellow] — " if dry_run else ""
-    console.print(f"{prefix}{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
-                  f"{report.updated}, 未变 unchanged {report.unchanged}")
-
-
-def run_import(fn: Callable[..., Any], file: Path, as_user: str | None, dry_run: bool | None = None,
-               **options: Any) -> None:
-    """Shared by the import commands: a progress bar, every bad row in a table, counts at the end.
-    `dry_run` is passed on to importers that take it (None: the importer has no dry run)."""
-    if dry_run is not None:
-        options["dry_run"] = dry_run
-    data = file.read_bytes()
-    progress = Progress(TextColumn("导入 importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True)
-    try:
-        with progress, unit_of_work() as session:
-            actor = operator()
-            if as_user:
-                actor = accounts.actor_for(_user(session, as_user), via="cli")
-            task = progress.add_task("import", total=None)
-            report = fn(session, actor=actor, data=data, filename=file.name,
-                        progress=lambda done, total: progress.update(task, completed=done, total=total), **options)
-            if not report.ok or dry_run:
-                session.rollback()
-    except PermissionDenied as exc:
-        raise fail(f"无权导入 not allowed: {exc}") from exc
-    if report.file_error:
-        raise fail(report.file_error)
-    if report.errors:
-        table = Table("行 line", "字段 field", "原因 reason", title=f"{len(report.errors)} 行有误，未写入任何数据 "
-                      f"— {len(report.errors)} bad rows, nothing written")
-        for e in report.errors[:200]:
-            table.add_row(str(e.line), e.field or "", e.reason)
-        err.print(table)
-        if len(report.errors) > 200:
-            err.print(f"… 另有 {len(report.errors) - 200} 行 and {len(report.errors) - 200} more")
-        raise typer.Exit(1)
-    prefix = "[yellow]试运行，未写入 dry run, nothing written[/yellow] — " if dry_run else ""
-    console.print(f"{prefix}{report.fmt}: {report.rows} 行 rows — 新增 created {report.created}, 更新 updated "
-                  f"{report.updated}, 未变 unchanged {report.unchanged}")
+    if dry_run:
+        console.print(f"[yellow]{i18n.gettext(language, DRY)}[/yellow]")
+    console.print(i18n.format_message(DONE, {"format": report.fmt, "rows": report.rows, "created": report.created,
+                                             "updated": report.updated, "unchanged": report.unchanged}, language))

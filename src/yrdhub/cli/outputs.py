@@ -1,4 +1,5 @@
-"""`yrdhub outputs import reports|achievements FILE`: bulk files, all rows or none."""
+"""`yrdhub outputs import reports|achievements FILE`, `template`, `reindex`: bulk files on the import engine (all
+rows or none, every problem with its line and code), in the language asked for."""
 
 from __future__ import annotations
 
@@ -7,10 +8,9 @@ from pathlib import Path
 
 import typer
 
-from yrdhub.cli.core import console, fail, run_import
-from yrdhub.cli.programmes import AsOpt, DryOpt, FileArg, IgnoreOpt, MapOpt, parse_mapping
+from yrdhub.cli.core import LangOpt, console, import_file, parse_mapping, unit_of_work
 
-app = typer.Typer(no_args_is_help=True, help="科技报告与成果 Reports and achievements")
+app = typer.Typer(no_args_is_help=True, help="S&T reports and achievements (outputs)")
 
 
 class Kind(StrEnum):
@@ -19,24 +19,36 @@ class Kind(StrEnum):
 
 
 @app.command("import")
-def outputs_import(kind: Kind = typer.Argument(..., help="reports | achievements"), file: Path = FileArg,
-                   as_user: str | None = AsOpt, dry_run: bool = DryOpt, map: list[str] | None = MapOpt,
-                   ignore_unknown: bool = IgnoreOpt) -> None:
-    """导入科技报告（按报告编号）或科技成果（按类型+标识号）Import reports or achievements: all rows or none."""
-    from yrdhub.outputs.imports import import_achievements, import_reports
+def outputs_import(kind: Kind = typer.Argument(..., help="reports | achievements"),
+                   file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                               help="CSV (UTF-8/GBK), XLSX or JSON"),
+                   as_user: str | None = typer.Option(None, "--as", help="act as this user (with their rights)"),
+                   dry_run: bool = typer.Option(False, "--dry-run", help="check only, write nothing"),
+                   map: list[str] | None = typer.Option(None, "--map", help="column mapping source=field (repeatable)"),
+                   ignore_unknown: bool = typer.Option(False, "--ignore-unknown", help="ignore unknown columns"),
+                   lang: str | None = LangOpt) -> None:
+    """Import reports (by number) or achievements (by kind and identifier): all rows or none."""
+    from yrdhub.outputs.imports import IMPORTERS
 
-    fn = import_reports if kind is Kind.reports else import_achievements
-    run_import(fn, file, as_user, dry_run, mapping=parse_mapping(map), ignore_unknown=ignore_unknown)
+    import_file(IMPORTERS[kind.value], file, as_user, dry_run=dry_run, mapping=parse_mapping(map, lang),
+                ignore_unknown=ignore_unknown, lang=lang)
 
 
 @app.command("template")
 def template(kind: Kind = typer.Argument(..., help="reports | achievements"),
-             out: Path = typer.Option(..., "--out", "-o", help="写入的 XLSX 文件 XLSX file to write")) -> None:
-    """导出导入模板（中文表头）Write an import template (XLSX with Chinese headers)."""
+             out: Path = typer.Option(..., "--out", "-o", help="the XLSX file to write")) -> None:
+    """Write an import template (an XLSX with the Chinese headers and an example row)."""
     from yrdhub.outputs.imports import templates
 
     out.write_bytes(templates()[kind.value])
-    console.print(f"已写入 written: {out}")
+    console.print(str(out))
 
 
-__all__ = ["app", "fail"]
+@app.command("reindex")
+def reindex() -> None:
+    """Index every report and achievement for search again (their grants from the read rules)."""
+    from yrdhub.outputs.indexing import reindex_all
+
+    with unit_of_work() as session:
+        count = reindex_all(session)
+    console.print(str(count))

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.accounts.schemas import GrantRequest, UserCreate
 from yrdhub.db import utcnow
+from yrdhub.outputs import achievements
 from yrdhub.outputs import service as outputs
+from yrdhub.outputs.schemas import AchievementCreate, ReportCreate
 from yrdhub.programmes import indexing, moves, review, writes
 from yrdhub.programmes.models import Programme, Project
 from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProjectCreate, ReviewIn
 from yrdhub.regions import orgs
-from yrdhub.regions.orgs import OrgInput
+from yrdhub.regions.schemas import OrgCreate
 
 ORGS = [  # (name, type, region) — generated organisations, clearly marked
     ("示例集成电路研究院（上海）", "institute", "上海"), ("示例理工大学（南京）", "university", "南京"),
@@ -39,7 +41,7 @@ def load_samples(session: Session, *, actor: Actor) -> int:
         indexing.reindex_all(session)
         return 0
     created = [orgs.resolve(session, name) or orgs.create(session, actor=actor,
-                                                          data=OrgInput(name=name, type=kind, region=region))
+                                                          data=OrgCreate(name=name, type=kind, region=region))
                for name, kind, region in ORGS]
     programme = writes.create_programme(session, actor=actor, data=ProgrammeCreate(
         code="SAMPLE-YRD-JOINT", name="长三角联合攻关计划（示例）", name_en="YRD joint research programme (sample)",
@@ -62,16 +64,15 @@ def load_samples(session: Session, *, actor: Actor) -> int:
         _advance(session, actor, applicant, project, state)
     for i, (openness, embargo) in enumerate([("public", None), ("delayed", date.today() + timedelta(days=180)),
                                              ("restricted", None), ("public", None)]):
-        outputs.create_report(session, actor=actor, number=f"SAMPLE-2025-{i + 1:04d}",
-                              title=f"{PROJECTS[i][1].removesuffix('（示例）')}年度科技报告（示例）", type="annual",
-                              org_id=created[PROJECTS[i][2]].id, openness=openness, embargo_until=embargo, year=2025,
-                              abstract="生成的示例报告摘要，用于体验公开、延期公开与限制三类访问。",
-                              full_text="生成的示例报告全文。" * 20, authors=["示例作者"], keywords=["示例"],
-                              is_sample=True)
+        outputs.create_report(session, actor=actor, is_sample=True, data=ReportCreate(
+            number=f"SAMPLE-2025-{i + 1:04d}", title=f"{PROJECTS[i][1].removesuffix('（示例）')}年度科技报告（示例）",
+            type="annual", org_id=created[PROJECTS[i][2]].id, openness=openness, embargo_until=embargo, year=2025,
+            abstract="生成的示例报告摘要，用于体验公开、延期公开与限制三类访问。",
+            full_text="生成的示例报告全文。" * 20, authors=["示例作者"], keywords=["示例"], status="accepted"))
     for i, (a, b) in enumerate([(0, 1), (2, 0), (3, 1), (1, 1)]):
-        outputs.create_achievement(session, actor=actor, kind="patent", title=f"一种示例装置及方法（示例 {i + 1}）",
-                                   year=2025, applicant_org_ids=[created[a].id, created[b].id],
-                                   identifier=f"CN2025SAMPLE{i + 1:03d}", trl=5, is_sample=True)
+        achievements.create_achievement(session, actor=actor, is_sample=True, data=AchievementCreate(
+            kind="patent", title=f"一种示例装置及方法（示例 {i + 1}）", year=2025,
+            applicant_org_ids=[created[a].id, created[b].id], identifier=f"CN2025SAMPLE{i + 1:03d}", trl=5))
     return 1
 
 

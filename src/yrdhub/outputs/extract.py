@@ -1,19 +1,29 @@
 """Text from an uploaded report file: PDF, DOCX or plain text (UTF-8, UTF-8 with BOM, GBK/GB18030).
 
-The type is decided by the content (magic bytes), never by the file name. Every refusal is a `FileRejected`
-with a bilingual reason and a machine code, so nothing is stored for a file we cannot read.
+The type is decided by the content (magic bytes), never by the file name. Limits are checked before the text is
+parsed — a PDF's pages, a DOCX's inflated size and compression ratio — and the extraction itself has a time
+budget: a few hundred KB must never hold a worker for minutes. Every refusal is a `DomainError` code
+(`TooLarge` for a limit), raised before anything is stored.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-MAX_TEXT_CHARS = 5_000_000  # the same limit as typed full text (ReportIn.full_text)
-MAX_UNZIPPED = 500 * 1024 * 1024  # a DOCX that inflates beyond this is refused (zip bomb)
+from yrdhub.errors import DomainError, TooLarge
+from yrdhub.i18n import N_, Msg
+from yrdhub.outputs.schemas import MAX_FULL_TEXT
+from yrdhub.tabular import MAX_RATIO, archive_sizes
+
+MAX_PDF_PAGES = 2000  # a final report runs to a few hundred pages; a 496 KB file of 3,000 pages took 231 s
+MAX_DOCX_XML = 24 * 1024 * 1024  # inflated XML a DOCX may hold (python-docx holds ~20x that in memory)
+MAX_INFLATED = 256 * 1024 * 1024  # the whole archive, images included
+EXTRACT_SECONDS = 60  # the most one file's text extraction may take, checked between pages
 
 MEDIA_TYPES = {"pdf": "application/pdf",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -21,24 +31,15 @@ MEDIA_TYPES = {"pdf": "application/pdf",
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "txt": ".txt"}
 
 # Formats people try to upload that we recognise and refuse by name.
-KNOWN_BINARY = [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Word（.doc）或加密的 Office 文件，请另存为不加密的 DOCX",
-     "a legacy .doc or a password-protected Office file; save it as an unencrypted DOCX"),
-    (b"{\\rtf", "RTF 文件，请另存为 DOCX 或 PDF", "an RTF file; save it as DOCX or PDF"),
-    (b"\x89PNG", "PNG 图片", "a PNG image"), (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
-    (b"GIF8", "GIF 图片", "a GIF image"), (b"II*\x00", "TIFF 图片", "a TIFF image"),
-    (b"MM\x00*", "TIFF 图片", "a TIFF image"), (b"Rar!", "RAR 压缩包", "a RAR archive"),
-    (b"7z\xbc\xaf", "7z 压缩包", "a 7z archive"), (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
-    (b"\x7fELF", "可执行文件", "an executable"),
+KNOWN_BINARY: list[tuple[bytes, Msg]] = [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("a legacy Word file (.doc) or a password-protected Office file")),
+    (b"{\\rtf", N_("an RTF file")), (b"\x89PNG", N_("a PNG image")), (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")), (b"II*\x00", N_("a TIFF image")), (b"MM\x00*", N_("a TIFF image")),
+    (b"Rar!", N_("a RAR archive")), (b"7z\xbc\xaf", N_("a 7z archive")), (b"\x1f\x8b", N_("a gzip archive")),
+    (b"\x7fELF", N_("an executable")),
 ]
-
-
-class FileRejected(ValueError):
-    """The file cannot become a report's full text; nothing is stored. `code` names the reason."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+SPREADSHEET, SLIDES, ARCHIVE = N_("an Excel workbook"), N_("a PowerPoint presentation"), N_("a ZIP archive")
+BINARY = N_("binary content")
 
 
 @dataclass(frozen=True)
@@ -55,17 +56,16 @@ class Extracted:
 
 
 def sniff(data: bytes) -> str:
-    """pdf, docx or txt from the first bytes; FileRejected for anything else."""
+    """pdf, docx or txt from the first bytes; a refusal for anything else."""
     if not data or not data.strip():
-        raise FileRejected("empty", "文件为空 / the file is empty")
+        raise DomainError("file.empty", field="file")
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data[:4] == b"PK\x03\x04":
         return "docx"
-    for magic, zh, en in KNOWN_BINARY:
+    for magic, what in KNOWN_BINARY:
         if data.startswith(magic):
-            raise FileRejected("unsupported_type", f"不支持的文件类型：{zh}（支持 PDF、DOCX、TXT） / unsupported file "
-                                                   f"type: {en} (PDF, DOCX or TXT expected)")
+            raise DomainError("file.unsupported", field="file", what=what)
     return "txt"
 
 
@@ -74,14 +74,9 @@ def extract(data: bytes) -> Extracted:
     result = {"pdf": _pdf, "docx": _docx, "txt": _txt}[kind](data)
     text = _clean(result.text)
     if not text.strip():
-        if kind == "pdf":
-            raise FileRejected("no_text", "PDF 没有文字层（可能是扫描件），请上传含文字的 PDF 或先做文字识别（OCR）"
-                                          " / the PDF has no text layer (a scan?): upload a text PDF or run OCR "
-                                          "first")
-        raise FileRejected("no_text", "文件中没有文字 / the file contains no text")
-    if len(text) > MAX_TEXT_CHARS:
-        raise FileRejected("too_long", f"文字超过 {MAX_TEXT_CHARS:,} 字 / the text is longer than "
-                                       f"{MAX_TEXT_CHARS:,} characters")
+        raise DomainError("file.scanned" if kind == "pdf" else "file.no_text", field="file")
+    if len(text) > MAX_FULL_TEXT:
+        raise DomainError("file.too_long", field="file", limit=MAX_FULL_TEXT)
     return Extracted(kind=result.kind, text=text, encoding=result.encoding, pages=result.pages)
 
 
@@ -95,9 +90,12 @@ def _clean(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.split("\n"))).strip()
 
 
+def _corrupt(exc: BaseException) -> DomainError:
+    return DomainError("file.corrupt", field="file", reason=type(exc).__name__)
+
+
 def _pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -108,30 +106,47 @@ def _pdf(data: bytes) -> Extracted:
             except Exception:  # pypdf raises its own types, or a missing-AES dependency error
                 opened = False
             if not opened:
-                raise FileRejected("encrypted", "PDF 已加密（需要密码），请上传未加密的文件 / the PDF is password-"
-                                                "protected: upload an unencrypted file")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except FileRejected:
+                raise DomainError("file.encrypted", field="file")
+        count = len(reader.pages)  # the page tree only: no page is parsed yet
+        if count > MAX_PDF_PAGES:
+            raise TooLarge("file.too_many_pages", field="file", pages=count, limit=MAX_PDF_PAGES)
+        deadline, texts, chars = time.monotonic() + EXTRACT_SECONDS, [], 0
+        for page in reader.pages:
+            if time.monotonic() > deadline:
+                raise TooLarge("file.too_slow", field="file", seconds=EXTRACT_SECONDS)
+            texts.append(page.extract_text() or "")
+            chars += len(texts[-1])
+            if chars > 2 * MAX_FULL_TEXT:  # no need to read on: it will be refused as too long
+                break
+    except DomainError:
         raise
-    except (PyPdfError, Exception) as exc:  # a damaged file can break pypdf anywhere (zlib, struct, recursion)
-        raise FileRejected("corrupt", f"PDF 文件已损坏，无法读取 / the PDF is damaged and cannot be read "
-                                      f"({type(exc).__name__})") from exc
-    return Extracted("pdf", "\n\n".join(pages), pages=len(pages))
+    except Exception as exc:  # a damaged file can break pypdf anywhere (zlib, struct, recursion)
+        raise _corrupt(exc) from exc
+    return Extracted("pdf", "\n\n".join(texts), pages=count)
+
+
+def _check_docx(data: bytes) -> set[str]:
+    """The archive's member names, after its declared sizes passed the limits (zipfile never inflates a member
+    beyond its declared size, so these are real bounds)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _corrupt(exc) from exc
+    inflated, compressed = archive_sizes(data)
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    if xml > MAX_DOCX_XML or inflated > MAX_INFLATED:
+        size, limit = (xml, MAX_DOCX_XML) if xml > MAX_DOCX_XML else (inflated, MAX_INFLATED)
+        raise TooLarge("file.inflated", field="file", size_mb=size // 2**20, limit_mb=limit // 2**20)
+    if inflated > MAX_RATIO * max(compressed, 1) and inflated > 2**20:
+        raise TooLarge("file.ratio", field="file", ratio=inflated // max(compressed, 1))
+    return {i.filename for i in infos}
 
 
 def _docx(data: bytes) -> Extracted:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
-            raise FileRejected("corrupt", "DOCX 解压后过大 / the DOCX inflates to an unreasonable size")
-    except zipfile.BadZipFile as exc:
-        raise FileRejected("corrupt", "压缩包已损坏，不是有效的 DOCX / a damaged archive, not a valid DOCX") from exc
+    names = _check_docx(data)
     if "word/document.xml" not in names:
-        what = "Excel（XLSX）" if "xl/workbook.xml" in names else ("PowerPoint（PPTX）" if "ppt/presentation.xml"
-                                                                   in names else "ZIP 压缩包")
-        raise FileRejected("unsupported_type", f"不支持的文件类型：{what}（支持 PDF、DOCX、TXT） / unsupported file "
-                                               "type: not a Word document (PDF, DOCX or TXT expected)")
+        what = SPREADSHEET if "xl/workbook.xml" in names else SLIDES if "ppt/presentation.xml" in names else ARCHIVE
+        raise DomainError("file.unsupported", field="file", what=what)
     from docx import Document
 
     try:
@@ -141,18 +156,19 @@ def _docx(data: bytes) -> Extracted:
             for row in table.rows:
                 parts.append("\t".join(cell.text for cell in row.cells))
     except Exception as exc:  # python-docx and lxml raise many types for broken parts
-        raise FileRejected("corrupt", f"DOCX 文件已损坏，无法读取 / the DOCX is damaged and cannot be read "
-                                      f"({type(exc).__name__})") from exc
+        raise _corrupt(exc) from exc
     return Extracted("docx", "\n".join(parts))
 
 
 def _txt(data: bytes) -> Extracted:
     if b"\x00" in data[:65536]:
         # UTF-16 text and every unknown binary format have NUL bytes; neither is what we accept.
-        raise FileRejected("unsupported_type", "不支持的文件类型（二进制内容；文本须为 UTF-8 或 GBK） / unsupported "
-                                               "file type: binary content (text must be UTF-8 or GBK)")
+        raise DomainError("file.unsupported", field="file", what=BINARY)
     if data.startswith(b"\xef\xbb\xbf"):
-        return Extracted("txt", data[3:].decode("utf-8", errors="strict"), encoding="utf-8-sig")
+        try:
+            return Extracted("txt", data[3:].decode("utf-8", errors="strict"), encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _corrupt(exc) from exc
     for encoding, label in (("utf-8", "utf-8"), ("gb18030", "gbk")):
         try:
             text = data.decode(encoding)
@@ -161,8 +177,7 @@ def _txt(data: bytes) -> Extracted:
         if _mostly_text(text):
             return Extracted("txt", text, encoding=label)
         break
-    raise FileRejected("unsupported_type", "无法识别的文件：不是 PDF、DOCX，也不是 UTF-8/GBK 文本 / unrecognised "
-                                           "file: not PDF, DOCX, or UTF-8/GBK text")
+    raise DomainError("file.unsupported", field="file", what=BINARY)
 
 
 def _mostly_text(text: str) -> bool:

@@ -1,7 +1,7 @@
 """A report's original file: upload (its extracted text becomes the report's full text) and download.
 
-Who may download is exactly who may read the full text (`service.can_read`); the file is one more door to the
-same content, so it follows the same rule.
+Who may download is exactly who may read the full text (`access.REPORT_TEXT`): the file is one more door to the
+same content. A file is part of the report's draft: it is uploaded (or replaced) while the report is a draft.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ from sqlalchemy.orm import Session, undefer
 
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
-from yrdhub.accounts.policy import Target, authorize, can
+from yrdhub.accounts.policy import authorize, can
 from yrdhub.db import utcnow
-from yrdhub.outputs import service
-from yrdhub.outputs.extract import EXTENSIONS, Extracted, FileRejected, extract
+from yrdhub.errors import Conflict
+from yrdhub.lifecycle import touch
+from yrdhub.outputs.extract import EXTENSIONS, Extracted, extract
+from yrdhub.outputs.indexing import reindex
+from yrdhub.outputs.lifecycle import LIFECYCLE, ReportStatus
 from yrdhub.outputs.models import Report, ReportFile
-from yrdhub.regions import orgs
+from yrdhub.outputs.service import target
 
-__all__ = ["FileRejected", "attach", "content_of", "download_name", "file_of", "may_upload", "safe_filename"]
+__all__ = ["attach", "content_of", "download_name", "file_of", "may_upload", "safe_filename"]
 
 
 def safe_filename(name: str, kind: str) -> str:
@@ -35,17 +38,19 @@ def safe_filename(name: str, kind: str) -> str:
     return (stem or "report") + EXTENSIONS[kind]
 
 
-def attach(session: Session, *, actor: Actor, report: Report, data: bytes, filename: str,
-           max_bytes: int) -> ReportFile:
+def may_upload(session: Session, actor: Actor, report: Report) -> bool:
+    """What the report page offers: the policy allows it and the report is a draft."""
+    return report.status == ReportStatus.DRAFT and can(actor, "output.upload", target(session, report))
+
+
+def attach(session: Session, *, actor: Actor, report: Report, data: bytes, filename: str) -> ReportFile:
     """Check, extract and store the file; its text replaces the report's full text and is re-indexed for search
-    with the report's grants. Raises FileRejected (nothing stored) or PermissionDenied. Never commits."""
-    if not may_upload(session, actor, report):
-        authorize(actor, "output.upload", Target(org_ids=(report.org_id,)))  # raises PermissionDenied
-    if len(data) > max_bytes:
-        raise FileRejected("too_large", f"文件超过 {max_bytes // 2**20} MB 上限 / the file is larger than the "
-                                        f"{max_bytes // 2**20} MB limit")
+    with the report's grants. Refused (nothing stored) by the policy, the report's state or the file. Never
+    commits."""
+    authorize(actor, "output.upload", target(session, report))
+    if report.status != ReportStatus.DRAFT:
+        raise Conflict("report.not_draft", status=LIFECYCLE.labels[LIFECYCLE.state_of(report)])
     extracted: Extracted = extract(data)
-    digest = hashlib.sha256(data).hexdigest()
     row = file_of(session, report.id)
     before = _snapshot(row) if row is not None else None
     if row is None:
@@ -53,20 +58,14 @@ def attach(session: Session, *, actor: Actor, report: Report, data: bytes, filen
         session.add(row)
     row.filename = safe_filename(filename, extracted.kind)
     row.kind, row.media_type, row.encoding = extracted.kind, extracted.media_type, extracted.encoding
-    row.pages, row.size, row.sha256, row.content = extracted.pages, len(data), digest, data
-    row.text_chars, row.uploaded_by = len(extracted.text), actor.username
-    row.uploaded_at = utcnow()
+    row.pages, row.size, row.sha256, row.content = extracted.pages, len(data), hashlib.sha256(data).hexdigest(), data
+    row.text_chars, row.uploaded_by, row.uploaded_at = len(extracted.text), actor.username, utcnow()
     report.full_text = extracted.text
+    touch(report)
     session.flush()
-    service.reindex(session, report)
     audit.record(session, actor, "output.report_file", "report", report.id, before=before, after=_snapshot(row))
+    reindex(session, report)
     return row
-
-
-def may_upload(session: Session, actor: Actor, report: Report) -> bool:
-    org = orgs.get(session, report.org_id)
-    org_ids = orgs.ancestors(session, org) if org is not None else (report.org_id,)
-    return can(actor, "output.upload", Target(org_ids=org_ids, province=report.province_code))
 
 
 def _snapshot(row: ReportFile) -> dict[str, object]:

@@ -1,215 +1,155 @@
-"""Bulk import of S&T reports and achievements from CSV (UTF-8, BOM, GBK), XLSX or JSON.
+"""Bulk import of S&T reports and achievements (CSV in UTF-8/BOM/GBK, XLSX, JSON) on the one import engine
+(`yrdhub.imports`): a column table, and each row turned into the module's schema and passed to its service —
+the same create and update functions, with the same checks and policy, as a single write.
 
-Same rules and the same engine as `programmes/imports.py`: atomic (any bad row: nothing written, every bad row
-reported), idempotent (natural keys: the report number; an achievement's kind + identifier, or kind + title +
-year when it has no identifier), every row through `service.create_*` / `service.update_*` and the policy
-(`output.create`: the office or members of the submitting / applicant organisations).
+Natural keys: a report's number; an achievement's kind and identifier (or kind, title and year without one) —
+both unique in the database. A row for an existing record updates it through the update service (a draft only;
+an unchanged row writes nothing). A report row may ask for a state (状态: 草稿, 已提交, 已收录): the moves are
+made as the single moves would be, so asking for an accepted report needs the right to accept it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from yrdhub.accounts.actor import Actor
-from yrdhub.outputs import service
+from yrdhub.errors import DomainError
+from yrdhub.imports import Column, Importer, Outcome, Row, choice, day, integer, items, template, text
+from yrdhub.outputs import achievements, service
 from yrdhub.outputs.models import Achievement, Report
-from yrdhub.programmes.imports import (
-    Columns,
-    ImportReport,
-    OrgLookup,
-    Record,
-    RowProblem,
-    day,
-    finish,
-    items,
-    number,
-    run_rows,
-    start,
-    template,
-    text,
+from yrdhub.outputs.schemas import (
+    AchievementCreate,
+    AchievementUpdate,
+    ReportCreate,
+    ReportKey,
+    ReportUpdate,
 )
 from yrdhub.programmes.models import Project
+from yrdhub.regions import orgs
+from yrdhub.tabular import xlsx_bytes
 
-__all__ = ["ImportReport", "import_achievements", "import_reports"]
-
-REPORT_COLUMNS: Columns = {
-    "number": ("报告编号", "编号"),
-    "title": ("报告名称", "题名", "标题", "名称"),
-    "type": ("报告类型", "类型"),
-    "org": ("提交单位", "单位", "完成单位"),
-    "openness": ("公开类别", "密级", "公开方式"),
-    "year": ("年份", "年度"),
-    "embargo_until": ("解密日期", "延期至", "公开日期"),
-    "abstract": ("摘要",),
-    "full_text": ("全文", "正文"),
-    "authors": ("作者", "编写人"),
-    "keywords": ("关键词",),
-    "project": ("项目编号", "所属项目"),
-}
-TYPE_LABELS = {"final": "final", "最终报告": "final", "结题报告": "final", "验收报告": "final",
-               "annual": "annual", "年度报告": "annual", "进展报告": "annual",
-               "topical": "topical", "专题报告": "topical"}
-OPENNESS_LABELS = {"public": "public", "公开": "public", "delayed": "delayed", "延期公开": "delayed",
-                   "restricted": "restricted", "限制": "restricted", "限制公开": "restricted"}
-
-ACHIEVEMENT_COLUMNS: Columns = {
-    "kind": ("成果类型", "类型"),
-    "title": ("成果名称", "名称", "题名"),
-    "identifier": ("标识号", "编号", "专利号", "标准号", "DOI", "登记号"),
-    "year": ("年份", "年度"),
-    "applicants": ("完成单位", "申请人", "权利人"),
-    "trl": ("技术成熟度", "TRL"),
-    "transfer_status": ("转化状态", "转化情况"),
-    "project": ("项目编号", "所属项目"),
-}
-KIND_LABELS = {"paper": "paper", "论文": "paper", "patent": "patent", "专利": "patent", "standard": "standard",
-               "标准": "standard", "software": "software", "软件": "software", "软件著作权": "software",
-               "product": "product", "产品": "product", "新产品": "product", "variety": "variety",
-               "品种": "variety", "新品种": "variety"}
-TRANSFER_LABELS = {"none": "none", "未转化": "none", "": "none", "licensed": "licensed", "许可": "licensed",
-                   "已许可": "licensed", "transferred": "transferred", "转让": "transferred",
-                   "已转让": "transferred"}
+TYPES = {"最终报告": "final", "结题报告": "final", "验收报告": "final", "年度报告": "annual", "进展报告": "annual",
+         "专题报告": "topical"}
+OPENNESS = {"公开": "public", "延期公开": "delayed", "限制": "restricted", "限制公开": "restricted"}
+STATUSES = {"草稿": "draft", "已提交": "submitted", "提交": "submitted", "已收录": "accepted", "收录": "accepted"}
+KINDS = {"论文": "paper", "专利": "patent", "标准": "standard", "软件": "software", "软件著作权": "software",
+         "产品": "product", "新产品": "product", "品种": "variety", "新品种": "variety"}
+TRANSFERS = {"未转化": "none", "许可": "licensed", "已许可": "licensed", "转让": "transferred",
+             "已转让": "transferred"}
 
 
-def _label(values: dict[str, Any], key: str, labels: dict[str, str], *, required: bool = False) -> str:
-    raw = text(values, key, required=required)
-    found = labels.get(raw.lower()) if raw or not required else None
-    if found is None:
-        choices = "、".join(sorted({k for k in labels if k and not k.isascii()}))
-        raise RowProblem(f"{key} 无效：{raw!r}（可选 {choices}） / invalid {key}: {raw!r} "
-                         f"({', '.join(sorted(set(labels.values())))})", key)
-    return found
+class _Lookups(Importer):
+    """Organisations and projects named in a file, by name, alias, USCC, id or project code."""
 
+    def org(self, value: str, field: str) -> int:
+        org = orgs.resolve(self.session, value)
+        if org is None:
+            raise DomainError("output.no_org", field=field, org=value)
+        return org.id
 
-class _Projects:
-    def __init__(self, session: Session) -> None:
-        self.by_code = {code: pid for pid, code in session.execute(select(Project.id, Project.code))}
-
-    def __call__(self, values: dict[str, Any]) -> int | None:
-        code = text(values, "project")
+    def project(self, row: Row, values: dict[str, Any]) -> None:
+        if not row.has("project"):
+            return
+        code = row.values["project"]
         if not code:
-            return None
-        if code not in self.by_code:
-            raise RowProblem(f"项目不存在：{code} / no such project", "project")
-        return self.by_code[code]
-
-
-def import_reports(session: Session, *, actor: Actor, data: bytes, filename: str, dry_run: bool = False,
-                   mapping: dict[str, str] | None = None, ignore_unknown: bool = False,
-                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Reports by number. Columns absent from the file leave an existing report's fields as they are."""
-    report = ImportReport(filename=filename)
-    records = start(report, actor, "output.import", data, filename, REPORT_COLUMNS,
-                    ("number", "title", "type", "org", "openness", "year"), mapping, ignore_unknown)
-    if records is None:
-        return report
-    org = OrgLookup(session)
-    project = _Projects(session)
-    existing = {r.number: r for r in session.execute(select(Report)).scalars()}
-
-    def key_of(record: Record) -> str:
-        return text(record.values, "number", required=True).upper()
-
-    def apply(record: Record) -> str:
-        v = record.values
-        fields: dict[str, Any] = {
-            "title": text(v, "title", required=True, max_len=500),
-            "type": _label(v, "type", TYPE_LABELS, required=True),
-            "org_id": org(text(v, "org", required=True), "org").id,
-            "openness": _label(v, "openness", OPENNESS_LABELS, required=True),
-            "year": number(v, "year", integer=True, lo=1949, hi=2100),
-        }
-        if fields["year"] is None:
-            raise RowProblem("year 不能为空 / year is required", "year")
-        for key, limit in (("abstract", 20_000), ("full_text", 5_000_000)):
-            if key in v:
-                fields[key] = text(v, key, max_len=limit)
-        for key in ("authors", "keywords"):
-            if key in v:
-                fields[key] = items(v, key)
-        if "embargo_until" in v or fields["openness"] != "delayed":
-            fields["embargo_until"] = day(v, "embargo_until")
-        if "project" in v:
-            fields["project_id"] = project(v)
-        found = existing.get(key_of(record))
+            values["project_id"] = None
+            return
+        found = self.session.execute(select(Project.id).where(Project.code == code)).scalar_one_or_none()
         if found is None:
-            existing[key_of(record)] = service.create_report(session, actor=actor, number=key_of(record), **fields)
-            return "created"
-        return "updated" if service.update_report(session, actor=actor, report=found, changes=fields) else \
-            "unchanged"
-
-    run_rows(session, report, records, key_of, apply, dry_run=dry_run, progress=progress)
-    finish(session, actor, "output.import", report, data, dry_run)
-    return report
+            raise DomainError("output.no_project", field="project", project=code)
+        values["project_id"] = found
 
 
-def achievement_key(kind: str, identifier: str, title: str, year: int | None) -> str:
-    return f"{kind}|id:{identifier.strip().upper()}" if identifier.strip() else f"{kind}|t:{title.strip()}|{year}"
+class ReportImporter(_Lookups):
+    action = "output.import"
+    columns = (
+        Column("number", ("报告编号", "编号"), text(80), required=True),
+        Column("title", ("报告名称", "题名", "标题", "名称"), required=True),
+        Column("type", ("报告类型", "类型"), choice(TYPES), required=True),
+        Column("org", ("提交单位", "单位", "完成单位"), required=True),
+        Column("openness", ("公开类别", "密级", "公开方式"), choice(OPENNESS), required=True),
+        Column("year", ("年份", "年度"), integer(), required=True),
+        Column("embargo_until", ("解密日期", "延期至", "公开日期"), day()),
+        Column("abstract", ("摘要",)),
+        Column("full_text", ("全文", "正文")),
+        Column("authors", ("作者", "编写人"), items()),
+        Column("keywords", ("关键词",), items()),
+        Column("project", ("项目编号", "所属项目")),
+        Column("status", ("状态", "收录状态"), choice(STATUSES)),
+    )
+    FIELDS = ("title", "type", "openness", "year", "embargo_until", "abstract", "full_text", "authors", "keywords")
 
+    def key(self, row: Row) -> str:
+        return str(row.values["number"]).strip().upper()
 
-def import_achievements(session: Session, *, actor: Actor, data: bytes, filename: str, dry_run: bool = False,
-                        mapping: dict[str, str] | None = None, ignore_unknown: bool = False,
-                        progress: Callable[[int, int], None] | None = None) -> ImportReport:
-    """Achievements by kind + identifier, with every applicant organisation (and so its jurisdiction)."""
-    report = ImportReport(filename=filename)
-    records = start(report, actor, "output.import", data, filename, ACHIEVEMENT_COLUMNS,
-                    ("kind", "title", "year", "applicants"), mapping, ignore_unknown)
-    if records is None:
-        return report
-    org = OrgLookup(session)
-    project = _Projects(session)
-    existing = {achievement_key(a.kind, a.identifier, a.title, a.year): a
-                for a in session.execute(select(Achievement)).scalars()}
-
-    def key_of(record: Record) -> str:
-        v = record.values
-        year = number(v, "year", integer=True, lo=1949, hi=2100)
-        return achievement_key(_label(v, "kind", KIND_LABELS, required=True), text(v, "identifier", max_len=120),
-                               text(v, "title", required=True, max_len=500), int(year) if year is not None else None)
-
-    def apply(record: Record) -> str:
-        v = record.values
-        year = number(v, "year", integer=True, lo=1949, hi=2100)
-        if year is None:
-            raise RowProblem("year 不能为空 / year is required", "year")
-        applicants = [org(ref, "applicants").id for ref in items(v, "applicants")]
-        if not applicants:
-            raise RowProblem("至少一个完成单位 / at least one applicant", "applicants")
-        fields: dict[str, Any] = {"title": text(v, "title", required=True, max_len=500), "year": int(year),
-                                  "applicant_org_ids": applicants}
-        if "identifier" in v:
-            fields["identifier"] = text(v, "identifier", max_len=120)
-        if "trl" in v:
-            fields["trl"] = number(v, "trl", integer=True, lo=1, hi=9)
-        if "transfer_status" in v:
-            fields["transfer_status"] = _label(v, "transfer_status", TRANSFER_LABELS)
-        if "project" in v:
-            fields["project_id"] = project(v)
-        key = key_of(record)
-        found = existing.get(key)
+    def apply(self, row: Row) -> Outcome:
+        number = ReportKey(number=row.values["number"]).number
+        values: dict[str, Any] = {k: row.values[k] for k in self.FIELDS if row.has(k)}
+        values["org_id"] = self.org(row.values["org"], "org")
+        if not row.has("embargo_until") and values.get("openness") != "delayed":
+            values["embargo_until"] = None
+        self.project(row, values)
+        status = row.values.get("status") or None
+        found = self.session.execute(select(Report).where(Report.number == number)).scalar_one_or_none()
         if found is None:
-            existing[key] = service.create_achievement(session, actor=actor,
-                                                       kind=_label(v, "kind", KIND_LABELS, required=True), **fields)
+            service.create_report(self.session, actor=self.actor,
+                                  data=ReportCreate(number=number, status=status or "draft", **values))
             return "created"
-        return "updated" if service.update_achievement(session, actor=actor, achievement=found, changes=fields) \
-            else "unchanged"
-
-    run_rows(session, report, records, key_of, apply, dry_run=dry_run, progress=progress)
-    finish(session, actor, "output.import", report, data, dry_run)
-    return report
+        changed = service.update_report(self.session, actor=self.actor, report=found, data=ReportUpdate(**values))
+        if status:
+            changed = service.advance_to(self.session, actor=self.actor, report=found, status=status) or changed
+        return "updated" if changed else "unchanged"
 
 
-EXAMPLES: dict[str, tuple[Columns, list[Any]]] = {
-    "reports": (REPORT_COLUMNS, ["JS-2026-0001", "示例报告", "最终报告", "某某研究院", "公开", 2026, "", "摘要",
-                                 "", "张三; 李四", "集成电路; 封装", "JS-2026-001"]),
-    "achievements": (ACHIEVEMENT_COLUMNS, ["专利", "一种示例装置", "CN2026100000001", 2026, "某某研究院; 某某大学",
-                                           6, "未转化", "JS-2026-001"]),
+class AchievementImporter(_Lookups):
+    action = "output.import"
+    columns = (
+        Column("kind", ("成果类型", "类型"), choice(KINDS), required=True),
+        Column("title", ("成果名称", "名称", "题名"), required=True),
+        Column("identifier", ("标识号", "编号", "专利号", "标准号", "DOI", "登记号")),
+        Column("year", ("年份", "年度"), integer(), required=True),
+        Column("applicants", ("完成单位", "申请人", "权利人"), items(), required=True),
+        Column("trl", ("技术成熟度", "TRL"), integer()),
+        Column("transfer_status", ("转化状态", "转化情况"), choice(TRANSFERS)),
+        Column("project", ("项目编号", "所属项目")),
+    )
+
+    def key(self, row: Row) -> str:
+        v = row.values
+        return achievements.achievement_key(v["kind"], v.get("identifier") or "", v["title"], v["year"])
+
+    def apply(self, row: Row) -> Outcome:
+        values: dict[str, Any] = {k: row.values[k] for k in ("title", "year", "identifier", "trl")
+                                  if row.has(k)}
+        if row.has("transfer_status"):
+            values["transfer_status"] = row.values["transfer_status"] or "none"
+        values["applicant_org_ids"] = [self.org(name, "applicants") for name in row.values["applicants"]]
+        self.project(row, values)
+        key = self.key(row)
+        found = self.session.execute(select(Achievement).where(Achievement.natural_key == key)).scalar_one_or_none()
+        if found is None:
+            achievements.create_achievement(self.session, actor=self.actor,
+                                            data=AchievementCreate(kind=row.values["kind"], **values))
+            return "created"
+        changed = achievements.update_achievement(self.session, actor=self.actor, achievement=found,
+                                                  data=AchievementUpdate(**values))
+        return "updated" if changed else "unchanged"
+
+
+IMPORTERS: dict[str, type[Importer]] = {"reports": ReportImporter, "achievements": AchievementImporter}
+EXAMPLES: dict[str, list[Any]] = {
+    "reports": ["JS-2026-0001", "示例报告", "最终报告", "某某研究院", "公开", 2026, "", "摘要", "", "张三; 李四",
+                "集成电路; 封装", "JS-2026-001", "草稿"],
+    "achievements": ["专利", "一种示例装置", "CN2026100000001", 2026, "某某研究院; 某某大学", 6, "未转化",
+                     "JS-2026-001"],
 }
 
 
 def templates() -> dict[str, bytes]:
-    return {name: template(cols, row) for name, (cols, row) in EXAMPLES.items()}
+    """An XLSX per kind with the Chinese headers and one example row."""
+    out = {}
+    for name, importer in IMPORTERS.items():
+        header, rows = template(importer.columns, EXAMPLES[name])
+        out[name] = xlsx_bytes(header, rows, sheet=name)
+    return out

@@ -1,24 +1,23 @@
-"""Output tables: S&T reports, achievements and de-duplicated usage events."""
+"""Output tables: S&T reports (with their lifecycle and an optimistic lock), achievements (with a unique natural
+key), de-duplicated usage events and reports' original files."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yrdhub.db import Base, utcnow
+from yrdhub.outputs.lifecycle import LIFECYCLE, ReportStatus
 from yrdhub.programmes import models as _programmes  # noqa: F401  (tables our foreign keys point to)
 from yrdhub.regions import models as _regions  # noqa: F401
-
-OPENNESS = ("public", "delayed", "restricted")  # 公开 / 延期公开 / 限制
-REPORT_TYPES = ("final", "annual", "topical")
-ACHIEVEMENT_KINDS = ("paper", "patent", "standard", "software", "product", "variety")
 
 
 class Report(Base):
     __tablename__ = "out_report"
+    __table_args__ = (LIFECYCLE.constraint(),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(60), unique=True)
@@ -37,13 +36,24 @@ class Report(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_sample: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.DRAFT.value, server_default="draft",
+                                        index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # the last return/withdrawal
+    accepted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012  (SQLAlchemy's declarative form)
 
 
 class Achievement(Base):
     __tablename__ = "out_achievement"
+    # One record per achievement: the natural key of imports (service.achievement_key), unique in the database.
+    __table_args__ = (Index("ix_out_achievement_natural_key", "natural_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), index=True)
+    natural_key: Mapped[str] = mapped_column(String(700))
     title: Mapped[str] = mapped_column(String(500))
     identifier: Mapped[str] = mapped_column(String(120), default="")  # DOI, patent number, standard number …
     year: Mapped[int]

@@ -284,23 +284,3 @@ def xlsx_template(kind: str) -> bytes:
     columns, example = EXAMPLES[kind]
     header, rows = imports.template(columns, example)
     return xlsx_bytes(header, rows, sheet="template")
-
-
-# outputs/imports.py still reads its files with the engine that lived here before `yrdhub.imports`: its names
-# stay importable from here until the outputs importers move (then delete legacy_rows.py and these lines).
-from yrdhub.programmes.legacy_rows import (  # noqa: E402, F401
-    Columns,
-    ImportReport,
-    OrgLookup,
-    Record,
-    RowProblem,
-    day,
-    finish,
-    items,
-    number,
-    run_rows,
-    start,
-    template,
-    text,
-)
-

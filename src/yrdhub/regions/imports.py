@@ -90,6 +90,3 @@ class OrgImporter(Importer):
 
 
 TEMPLATE_EXAMPLE = ["示例研究院", "科研院所", "", "南京", "南京市玄武区示例路 1 号", "示例院", "Example Institute", ""]
-
-# Until the programmes and outputs importers move onto the engine (they import these names from here).
-from yrdhub.imports import ImportReport as ImportReport  # noqa: E402

@@ -25,8 +25,6 @@ from yrdhub.regions import service as regions
 from yrdhub.regions.models import ORG_TYPES, OrgAlias, Organisation
 from yrdhub.regions.schemas import OrgCreate, OrgUpdate
 
-OrgInput = OrgCreate  # the name callers used before the schema held the rules
-
 
 def snapshot(org: Organisation) -> dict[str, Any]:
     return {"name": org.name, "name_en": org.name_en, "type": org.type, "uscc": org.uscc,

@@ -1,7 +1,9 @@
-"""Who may see a document: reader tokens, derived from an Actor, matched against a document's grants.
+"""Who may see a document: the reader's tokens (`accounts.access.reader_tokens`, the vocabulary of every read
+rule) matched against a document's grants, which come from the same rules (`ReadRule.grants`).
 
 A document carries grants (token, visible_from). A reader sees it when one of the reader's tokens has a grant
-whose visible_from is empty or not after `now` — so an embargo ends by itself at query time.
+whose visible_from is empty or not after `now` — so an embargo ends by itself at query time. Tokens: `public`,
+`registered`, `user:<id>`, `user:<id>@<role>`, `role:<role>`, `role:<role>@<province>`, `org:<id>`.
 """
 
 from __future__ import annotations
@@ -10,46 +12,25 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from yrdhub.accounts import access as read_rules
-from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.access import PUBLIC, REGISTERED, org_token, reader_tokens, role_token, user_token
 from yrdhub.search.types import AccessGrant
 
-PUBLIC = "public"
-REGISTERED = "registered"
-OFFICE = "office"
-_TOKEN = re.compile(r"^[a-z]+(:[A-Za-z0-9_.@-]+)?$")  # e.g. role:jurisdiction_admin@320000, user:7@expert
+OFFICE = role_token("office_admin")  # the joint office (role:office_admin)
+_TOKEN = re.compile(r"^[a-z]+(:[A-Za-z0-9_.-]+(@[A-Za-z0-9_.-]+)?)?$")
+
+__all__ = ["OFFICE", "PUBLIC", "REGISTERED", "normalise_grants", "org", "reader_tokens", "role", "user"]
 
 
 def org(org_id: int) -> str:
-    return f"org:{org_id}"
+    return org_token(org_id)
 
 
-def prov(code: str) -> str:
-    return f"prov:{code}"
+def user(user_id: int, role: str | None = None) -> str:
+    return user_token(user_id, role)
 
 
-def user(user_id: int) -> str:
-    return f"user:{user_id}"
-
-
-def reader_tokens(actor: Actor) -> frozenset[str]:
-    """anonymous → {public}; signed in → also registered, user:<id>, org:<id> and prov:<code> of each scoped
-    grant, office for an office admin; and every token of `accounts.access.reader_tokens` (role:<role>[@<province>],
-    user:<id>@<role>), which documents whose grants come from a model's ReadRule carry. An API token without the
-    "read" scope reads as the public."""
-    if actor.is_anonymous or (actor.token_scopes is not None and "read" not in actor.token_scopes):
-        return frozenset({PUBLIC})
-    tokens = {PUBLIC, REGISTERED}
-    if actor.user_id is not None:
-        tokens.add(user(actor.user_id))
-    for grant in actor.grants:
-        if grant.org_id is not None:
-            tokens.add(org(grant.org_id))
-        elif grant.province:
-            tokens.add(prov(grant.province))
-    if actor.has_role("office_admin"):
-        tokens.add(OFFICE)
-    return frozenset(tokens) | read_rules.reader_tokens(actor)
+def role(name: str, province: str | None = None) -> str:
+    return role_token(name, province)
 
 
 def normalise_grants(grants: Iterable[AccessGrant | str]) -> list[AccessGrant]:
@@ -58,7 +39,8 @@ def normalise_grants(grants: Iterable[AccessGrant | str]) -> list[AccessGrant]:
     for item in grants:
         grant = AccessGrant(item) if isinstance(item, str) else item
         if not _TOKEN.match(grant.token):
-            raise ValueError(f"bad access token {grant.token!r} (expected e.g. public, org:12, prov:320000)")
+            raise ValueError(f"bad access token {grant.token!r} (expected e.g. public, org:12, "
+                             "role:jurisdiction_admin@320000)")
         if grant.visible_from is not None and grant.visible_from.tzinfo is None:
             raise ValueError("visible_from must be timezone-aware")
         current = earliest.get(grant.token)

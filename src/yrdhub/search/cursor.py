@@ -6,6 +6,8 @@ import base64
 import json
 from dataclasses import dataclass
 
+from yrdhub.errors import DomainError
+
 
 @dataclass(frozen=True)
 class Position:
@@ -32,4 +34,4 @@ def decode(cursor: str) -> Position:
             raise TypeError
         return Position(upper, float(score), doc_id)
     except (ValueError, TypeError) as error:
-        raise ValueError(f"bad search cursor {cursor!r}") from error
+        raise DomainError("search.cursor", field="cursor") from error

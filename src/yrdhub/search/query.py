@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from yrdhub.db import utcnow
+from yrdhub.errors import DomainError
 from yrdhub.search import cursor as cursors
 from yrdhub.search import meta
 from yrdhub.search.backends import Access, Backend, Scope, backend_for
@@ -105,7 +106,7 @@ def search(session: Session, query: SearchQuery, reader_tokens: Collection[str],
            now: datetime | None = None) -> SearchResult:
     """Ranked hits (best first within each window), the total, facet counts and the next page's cursor."""
     if not 1 <= query.limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+        raise DomainError("search.limit", field="limit", limit=MAX_LIMIT)
     position = cursors.decode(query.cursor) if query.cursor else None
     parsed = parse_query(query.text)
     if parsed.empty or not reader_tokens:

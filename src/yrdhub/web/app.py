@@ -27,6 +27,7 @@ from yrdhub.web.api import organisations as api_orgs
 from yrdhub.web.api import outputs as api_outputs
 from yrdhub.web.api import programmes as api_programmes
 from yrdhub.web.api import regions as api_regions
+from yrdhub.web.api import search as api_search
 from yrdhub.web.pages import accounts as page_accounts
 from yrdhub.web.pages import home as page_home
 from yrdhub.web.pages import monitoring as page_monitoring
@@ -34,6 +35,7 @@ from yrdhub.web.pages import organisations as page_orgs
 from yrdhub.web.pages import outputs as page_outputs
 from yrdhub.web.pages import programmes as page_programmes
 from yrdhub.web.pages import regions as page_regions
+from yrdhub.web.pages import search as page_search
 from yrdhub.web.security import BodyLimit, SecurityHeaders
 from yrdhub.web.templating import render
 
@@ -68,10 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
 
     for router in (api_regions.router, api_orgs.router, api_accounts.router, api_monitoring.router,
-                   api_programmes.router, api_outputs.router):
+                   api_programmes.router, api_outputs.router, api_search.router):
         app.include_router(router, prefix="/api/v1")
     for router in (page_home.router, page_regions.router, page_orgs.router, page_accounts.router,
-                   page_monitoring.router, page_programmes.router, page_outputs.router):
+                   page_monitoring.router, page_programmes.router, page_outputs.router, page_search.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

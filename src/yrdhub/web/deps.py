@@ -16,8 +16,8 @@ from yrdhub.accounts.actor import ANONYMOUS, Actor
 from yrdhub.accounts.models import User
 from yrdhub.config import Settings
 from yrdhub.db import transaction
+from yrdhub.i18n import Lang
 from yrdhub.web.errors import ApiError
-from yrdhub.web.i18n import Lang
 
 
 def get_settings_dep(request: Request) -> Settings:

@@ -40,11 +40,9 @@ errors.register({
 class ApiError(Exception):
     """A refusal decided in the web shell itself (a missing token, a bad CSRF header), with its HTTP status."""
 
-    def __init__(self, status: int, code: str, message: str = "", fields: dict[str, str] | None = None,
-                 **params: Any) -> None:
+    def __init__(self, status: int, code: str, **params: Any) -> None:
         super().__init__(code)
         self.status, self.code, self.params = status, code, params
-        self.message, self.fields = message, fields or {}  # legacy: bilingual prose, until every module has codes
 
 
 def lang_of(request: Request) -> Lang:
@@ -78,29 +76,9 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
-    """Legacy: a body from bilingual prose ("中文 / English"), until every module raises codes."""
-    from yrdhub.web.i18n import split
-
-    zh, en = split(message)
-    rows = [{"field": k, "message": split(v)[0], "message_en": split(v)[1]} for k, v in (fields or {}).items()]
-    return {"error": {"code": code, "message": zh, "message_en": en, "fields": rows}}
-
-
-def _legacy_body(lang: Lang, exc: ApiError) -> dict[str, Any]:
-    from yrdhub.web.i18n import split
-
-    if not exc.message:
-        return payload(lang, exc.code, exc.params)
-    zh, en = split(exc.message)
-    fields = [{"field": k, "code": "validation.invalid", "message": split(v)[1 if lang == "en" else 0]}
-              for k, v in exc.fields.items()]
-    return {"error": {"code": exc.code, "message": en if lang == "en" else zh, "fields": fields}}
-
-
 async def api_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(_legacy_body(lang_of(request), exc), status_code=exc.status)
+    return JSONResponse(payload(lang_of(request), exc.code, exc.params), status_code=exc.status)
 
 
 async def domain_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -128,6 +106,8 @@ async def stale_handler(request: Request, exc: Exception) -> JSONResponse:
 async def integrity_handler(request: Request, exc: Exception) -> JSONResponse:
     """A unique or foreign-key constraint refused the write: the transaction is rolled back, the client told."""
     return JSONResponse(payload(lang_of(request), "duplicate"), status_code=409)
+
+
 
 
 def http_payload(lang: Lang, status: int) -> dict[str, Any]:

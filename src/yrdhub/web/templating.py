@@ -16,7 +16,6 @@ from yrdhub import i18n
 from yrdhub.errors import render as render_error
 from yrdhub.i18n import Lang
 from yrdhub.web.deps import csrf_token
-from yrdhub.web.i18n import pick
 from yrdhub.web.labels import TABLES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,8 +23,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def _message(error: Any, lang: Lang) -> str:
     """A refusal shown in the page's language: a DomainError, a FieldError or a row error (code and params)."""
-    if isinstance(error, str):
-        return pick(error, lang)
     return render_error(error.code, getattr(error, "params", {}), lang)
 
 
@@ -39,7 +36,6 @@ def make_environment(lang: Lang) -> Environment:
         return i18n.gettext(lang, msgid) if msgid is not None else str(value)
 
     env.filters["message"] = lambda error: _message(error, lang)
-    env.globals["pick"] = lambda text: pick(text, lang)  # legacy bilingual service messages
     env.globals["label"] = label
     return env
 

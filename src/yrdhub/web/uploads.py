@@ -50,7 +50,12 @@ def run_import(session: Session, importer: Callable[[Session, Actor], imports.Im
     data, filename = read_upload(upload, settings)
     report = imports.run(session, importer, actor=actor, data=data, filename=filename, dry_run=dry_run,
                          mapping=mapping, ignore_unknown=ignore_unknown, max_rows=settings.max_import_rows)
-    if report.ok and not dry_run:
+    return finish_import(session, report)
+
+
+def finish_import(session: Session, report: imports.ImportReport) -> imports.ImportReport:
+    """The request's one commit: the import's rows, unless the file was refused or it was a dry run."""
+    if report.ok and not report.dry_run:
         session.commit()
     else:
         session.rollback()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from yrdhub import errors
 from yrdhub.i18n import Lang
-from yrdhub.imports import ImportReport
+from yrdhub.imports import LIMIT_CODES, ImportReport
 from yrdhub.tabular import csv_stream, xlsx_bytes
 
 ExportFormat = Literal["json", "csv", "xlsx"]
@@ -19,6 +19,9 @@ ExportFormat = Literal["json", "csv", "xlsx"]
 def policy(action: str) -> dict[str, Any]:
     """Declare the policy action a write route is decided by (read by the policy-matrix test and the docs)."""
     return {"x-policy-action": action}
+
+
+ROWS_SHOWN = 1000  # the first problems of a file (a file of 200,000 bad rows is refused just the same)
 
 
 def bounded(reason: str) -> dict[str, Any]:
@@ -59,12 +62,14 @@ class ImportResult(BaseModel):
 
 
 def import_answer(report: ImportReport, lang: Lang) -> Any:
-    """200 with the counts, or 422 with every bad row (nothing was written): the API's answer to any import."""
+    """The API's answer to any import: 200 with the counts; or, nothing written, 413 for a file beyond a limit,
+    422 for a file refused as a whole (its code) or for bad rows (`import.refused`) — every problem in `rows`."""
     if report.ok:
         return ImportResult(filename=report.filename, format=report.fmt, rows=report.rows, created=report.created,
                             updated=report.updated, unchanged=report.unchanged, dry_run=report.dry_run)
-    body = {"error": {"code": "import.refused", "message": errors.render("import.refused", {"count": len(
-        report.errors)}, lang), "fields": [], "rows": [
+    whole = report.file_error
+    code, params = (whole.code, whole.params) if whole else ("import.refused", {"count": len(report.errors)})
+    body = {"error": {"code": code, "message": errors.render(code, params, lang), "fields": [], "rows": [
         {"line": e.line, "column": e.column, "code": e.code, "message": errors.render(e.code, e.params, lang)}
-        for e in report.errors]}}
-    return JSONResponse(body, status_code=422)
+        for e in report.errors[:ROWS_SHOWN]]}}
+    return JSONResponse(body, status_code=413 if whole and whole.code in LIMIT_CODES else 422)

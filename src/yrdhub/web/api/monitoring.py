@@ -13,8 +13,7 @@ from sqlalchemy import select
 from yrdhub import errors
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied, readable
-from yrdhub.config import Settings
-from yrdhub.errors import NotFound, TooLarge
+from yrdhub.errors import NotFound
 from yrdhub.imports import RowError
 from yrdhub.monitoring import evaluations, measurements, service, templates
 from yrdhub.monitoring import tasks as plan_tasks
@@ -38,6 +37,7 @@ from yrdhub.monitoring.validation import Entry
 from yrdhub.web.api.common import ExportFormat, export, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
 from yrdhub.web.errors import lang_of
+from yrdhub.web.uploads import read_upload
 
 Version = Annotated[int | None, Query(ge=1, le=10_000)]
 RunRef = Annotated[str, Path(pattern=r"^(latest|\d{1,9})$")]
@@ -57,15 +57,6 @@ def _submission(session: SessionDep, actor: Actor, submission_id: int) -> Submis
     if submission is None:
         raise NotFound("not_found")
     return submission
-
-
-def read_upload(file: UploadFile, settings: Settings) -> bytes:
-    """The uploaded bytes, refused beyond the upload limit before anything is parsed."""
-    limit = settings.max_upload_mb * 2**20
-    data = file.file.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge("too_large")
-    return data
 
 
 def rows_body(request: Request, code: str, problems: list[tuple[str | None, RowError]]) -> JSONResponse:
@@ -317,8 +308,8 @@ def upload(submission_id: RowId, request: Request, session: SessionDep, actor: A
            file: Annotated[UploadFile, File()]) -> Any:
     """Fill the draft from the template (XLSX or CSV): all values or none."""
     sub = _submission(session, actor, submission_id)
-    data = read_upload(file, settings)
-    report = templates.upload(session, actor=actor, submission=sub, data=data, filename=file.filename or "upload.xlsx",
+    data, filename = read_upload(file, settings)
+    report = templates.upload(session, actor=actor, submission=sub, data=data, filename=filename,
                               max_rows=settings.max_import_rows)
     if report.errors:
         session.rollback()
@@ -406,7 +397,7 @@ def measurement_import(request: Request, session: SessionDep, actor: ActorDep, s
                        source: Annotated[str, Form(max_length=4000)], values: Annotated[UploadFile, File()],
                        records: Annotated[UploadFile | None, File()] = None, dry_run: bool = False) -> Any:
     """Take `indicators_<level>` (and `indicator_records_<level>`) from `yrdhub analytics collaboration`."""
-    tables = [(f.filename or "table.csv", read_upload(f, settings)) for f in (values, records) if f]
+    tables = [read_upload(f, settings)[::-1] for f in (values, records) if f]
     reading, stored = measurements.import_tables(session, actor=actor, values=tables[0],
                                                  records=tables[1] if len(tables) > 1 else None, source=source,
                                                  dry_run=dry_run, max_rows=settings.max_import_rows)

@@ -23,9 +23,9 @@ from yrdhub.monitoring.targets import plan_targets
 from yrdhub.monitoring.validation import Entry
 from yrdhub.monitoring.views import dashboard_data, task_view
 from yrdhub.regions import service as regions
-from yrdhub.web.api.monitoring import read_upload
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
 from yrdhub.web.templating import render
+from yrdhub.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
 READ_CELL = imports.decimal()
@@ -201,8 +201,8 @@ def save_values(submission_id: RowId, request: Request, session: SessionDep, act
 def upload(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
            file: Annotated[UploadFile, File()]) -> Response:
     sub = _submission(session, actor, submission_id)
-    data = read_upload(file, settings)
-    report = templates.upload(session, actor=actor, submission=sub, data=data, filename=file.filename or "upload.xlsx",
+    data, filename = read_upload(file, settings)
+    report = templates.upload(session, actor=actor, submission=sub, data=data, filename=filename,
                               max_rows=settings.max_import_rows)
     if not report.errors:
         session.commit()

@@ -1,190 +1,263 @@
-"""Output pages: reports and achievements, a report's page, and the search page."""
+"""Output pages: the reports and achievements list, a report's page (its moves, its draft's form, its file), the
+form that registers a report, an achievement's page. Thin: the forms build the schemas of `yrdhub.outputs` and
+call the same services as the API; every refusal is shown in the page's language from its code."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from yrdhub import search
-from yrdhub.i18n import gettext
-from yrdhub.outputs import files, service
-from yrdhub.outputs.labels import RESULT_KIND
-from yrdhub.outputs.models import Achievement, Report
-from yrdhub.programmes.labels import PROJECT_STATUS
+from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import PermissionDenied, Target, authorize, can
+from yrdhub.errors import DomainError, FieldError, NotFound, field_errors
+from yrdhub.outputs import files, queries, service, usage
+from yrdhub.outputs.lifecycle import LIFECYCLE, ReportStatus
+from yrdhub.outputs.models import Report
+from yrdhub.outputs.schemas import ReportCreate, ReportMove, ReportUpdate
+from yrdhub.programmes.models import Project
 from yrdhub.regions import orgs
-from yrdhub.regions import service as regions
-from yrdhub.web.api.outputs import file_response
-from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
+from yrdhub.web.api.outputs import client_of, file_response
+from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, WriteSessionDep
+from yrdhub.web.errors import status_of
 from yrdhub.web.templating import render
+from yrdhub.web.uploads import read_upload
 
 router = APIRouter(include_in_schema=False)
-PROJECT_STATES = ("draft", "submitted", "under_review", "approved", "rejected", "contracted", "midterm_passed",
-                  "accepted", "terminated")
-LINKS = {"report": "/outputs/reports/{ref}", "report_text": "/outputs/reports/{ref}", "achievement": "/outputs",
-         "project": "/projects/{ref}"}
+TYPES, OPENNESS = ("final", "annual", "topical"), ("public", "delayed", "restricted")
+STATES = tuple(s.value for s in ReportStatus)
+
+
+class ReportForm(BaseModel):
+    """What the report form posts, as typed (checked by the schema, not here)."""
+
+    number: str = ""
+    title: str = ""
+    type: str = ""
+    org: str = ""
+    openness: str = ""
+    embargo_until: str = ""
+    year: str = ""
+    abstract: str = ""
+    full_text: str = ""
+    authors: str = ""
+    keywords: str = ""
+    project: str = ""
+
+
+class MoveForm(BaseModel):
+    move: str = ""
+    reason: str = ""
+    row_version: str = ""
 
 
 @router.get("/outputs")
-def outputs(request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    reports = service.visible_reports(session, actor=actor)[:100]
-    achievements = list(session.execute(select(Achievement).order_by(Achievement.year.desc()).limit(100)).scalars())
-    return render(request, "outputs/list.html", reports=reports, achievements=achievements)
+def outputs(request: Request, session: SessionDep, actor: ActorDep, cursor: str = "", type: str = "",
+            status: str = "") -> Response:
+    flt = queries.ReportFilter(type=type if type in TYPES else None, status=status if status in STATES else None)
+    page = queries.list_reports(session, actor=actor, flt=flt, cursor=cursor or None, limit=50)
+    achievements = queries.list_achievements(session, actor=actor, limit=20).items
+    return render(request, "outputs/list.html", reports=page.items, achievements=achievements, type=type,
+                  status=status, types=TYPES, states=STATES, may_create=_may_create(actor),
+                  next_href=_list_href(type, status, page.next_cursor) if page.next_cursor else "")
 
 
-def _visible(session: SessionDep, actor: ActorDep, report_id: int) -> Report:
-    report = session.get(Report, report_id)
-    if report is None or not service.can_see(actor, report):
-        raise HTTPException(404)
-    return report
+def _list_href(type: str, status: str, cursor: str) -> str:
+    from urllib.parse import urlencode
+
+    params = [(k, v) for k, v in (("type", type), ("status", status), ("cursor", cursor)) if v]
+    return "/outputs?" + urlencode(params)
 
 
-def _report_page(request: Request, session: SessionDep, actor: ActorDep, report: Report, status_code: int = 200,
-                 **extra: Any) -> Response:
+def _may_create(actor: Actor) -> bool:
+    """Whether to offer the form: the joint office, or a member of some organisation (the organisation is then
+    checked with the record)."""
+    return can(actor, "output.create", Target(org_ids=tuple(sorted(actor.org_ids("org_admin", "member")))))
+
+
+# --- the form of a report (new, or a draft's edit) -----------------------------------------------------------
+
+
+def _values(session: Session, form: ReportForm, errors: list[FieldError]) -> dict[str, Any]:
+    """The form's fields as the schema's (an organisation and a project named by name, id or code)."""
+    values: dict[str, Any] = {k: getattr(form, k) for k in ("title", "type", "openness", "year", "abstract",
+                                                             "full_text", "authors", "keywords")}
+    values["embargo_until"] = form.embargo_until or None
+    org = orgs.resolve(session, form.org) if form.org.strip() else None
+    if org is None:
+        errors.append(FieldError("org", "output.no_org", {"org": form.org}) if form.org.strip()
+                      else FieldError("org", "validation.required"))
+    else:
+        values["org_id"] = org.id
+    values["project_id"] = None
+    if form.project.strip():
+        found = session.execute(select(Project.id).where(Project.code == form.project.strip())).scalar_one_or_none()
+        if found is None:
+            errors.append(FieldError("project", "output.no_project", {"project": form.project.strip()}))
+        values["project_id"] = found
+    return values
+
+
+def _entered(session: Session, report: Report) -> dict[str, Any]:
     org = orgs.get(session, report.org_id)
-    readable = service.can_read(actor, report)
-    return render(request, "outputs/report.html", status_code=status_code, report=report, org=org,
-                  full_text=report.full_text if readable else None,
-                  stored=files.file_of(session, report.id) if readable else None,
-                  may_upload=files.may_upload(session, actor, report), **extra)
+    project = session.get(Project, report.project_id) if report.project_id else None
+    return {"number": report.number, "title": report.title, "type": report.type, "org": org.name if org else "",
+            "openness": report.openness, "embargo_until": report.embargo_until or "", "year": report.year,
+            "abstract": report.abstract, "full_text": report.full_text, "authors": "; ".join(report.authors),
+            "keywords": "; ".join(report.keywords), "project": project.code if project else ""}
+
+
+def _form_page(request: Request, actor: Actor, entered: dict[str, Any], errors: list[Any],
+               status_code: int = 200) -> Response:
+    return render(request, "outputs/new.html", status_code=status_code, entered=entered, errors=errors,
+                  types=TYPES, openness=OPENNESS)
+
+
+@router.get("/outputs/reports/new")
+def new_report(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    if not _may_create(actor):  # the anonymous are sent to sign in, others refused
+        raise PermissionDenied("output.create", actor)
+    mine = sorted(actor.org_ids("org_admin", "member"))
+    org = orgs.get(session, mine[0]) if mine else None
+    return _form_page(request, actor, {"org": org.name if org else "", "type": "final", "openness": "public"}, [])
+
+
+@router.post("/outputs/reports/new", dependencies=[CsrfForm])
+def create_report(request: Request, session: SessionDep, actor: ActorDep,
+                  form: Annotated[ReportForm, Form()]) -> Response:
+    errors: list[Any] = []
+    values = _values(session, form, errors)
+    try:
+        data = ReportCreate(number=form.number, **values) if not errors else None
+    except ValidationError as exc:
+        errors += field_errors(exc)
+        data = None
+    if data is None:
+        return _form_page(request, actor, form.model_dump(), errors, status_code=422)
+    try:
+        report = service.create_report(session, actor=actor, data=data)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        session.rollback()
+        return _form_page(request, actor, form.model_dump(), exc.field_errors or [exc], status_code=status_of(exc))
+    session.commit()
+    return RedirectResponse(f"/outputs/reports/{report.id}?done=created", status_code=303)
+
+
+# --- a report's page ------------------------------------------------------------------------------------------
+
+
+def _report_page(request: Request, session: Session, actor: Actor, report: Report, status_code: int = 200,
+                 **extra: Any) -> Response:
+    here = service.target(session, report)
+    readable = queries.reads_full_text(session, actor=actor, report=report)
+    moves = LIFECYCLE.allowed(actor, report, here)
+    # Moves the state and the policy allow but a condition holds back: shown with their reason, not as buttons.
+    held = [(m, m.refusal(report, {})) for m in LIFECYCLE.moves
+            if report.status in m.sources and can(actor, m.action, here) and m.refusal(report, {}) is not None]
+    may_edit = report.status == ReportStatus.DRAFT and can(actor, "output.create", here)
+    extra.setdefault("entered", _entered(session, report) if may_edit else {})
+    return render(request, "outputs/report.html", status_code=status_code, report=report,
+                  org=orgs.get(session, report.org_id), full_text=report.full_text if readable else None,
+                  stored=files.file_of(session, report.id) if readable else None, moves=moves, held=held,
+                  may_edit=may_edit, may_upload=files.may_upload(session, actor, report), types=TYPES,
+                  openness=OPENNESS, **extra)
 
 
 @router.get("/outputs/reports/{report_id}")
-def report_page(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    report = _visible(session, actor, report_id)
-    service.record_use(session, report=report, actor=actor, client=request.client.host if request.client else "",
-                       kind="view")
+def report_page(report_id: RowId, request: Request, session: WriteSessionDep, actor: ActorDep,
+                done: str = "") -> Response:
+    report = queries.get_report(session, actor=actor, report_id=report_id)
+    usage.record_use(session, report=report, actor=actor, client=client_of(request), kind="view")
     session.commit()
-    return _report_page(request, session, actor, report, uploaded=request.query_params.get("uploaded") == "1")
+    return _report_page(request, session, actor, report, done=done)
+
+
+@router.post("/outputs/reports/{report_id}/edit", dependencies=[CsrfForm])
+def edit_report(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
+                form: Annotated[ReportForm, Form()]) -> Response:
+    report = queries.get_report(session, actor=actor, report_id=report_id)
+    errors: list[Any] = []
+    values = _values(session, form, errors)
+    try:
+        data = ReportUpdate(**values) if not errors else None
+        if data is not None:
+            service.update_report(session, actor=actor, report=report, data=data)
+    except ValidationError as exc:
+        errors += field_errors(exc)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        errors += exc.field_errors or [exc]
+    if errors:
+        session.rollback()
+        return _report_page(request, session, actor, report, status_code=422, edit_errors=errors,
+                            entered=form.model_dump() | {"number": report.number})
+    session.commit()
+    return RedirectResponse(f"/outputs/reports/{report.id}?done=saved", status_code=303)
+
+
+@router.post("/outputs/reports/{report_id}/transitions", dependencies=[CsrfForm])
+def move_report(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
+                form: Annotated[MoveForm, Form()]) -> Response:
+    report = queries.get_report(session, actor=actor, report_id=report_id)
+    try:
+        data = ReportMove.model_validate({"move": form.move, "reason": form.reason,
+                                          "row_version": int(form.row_version) if form.row_version.isdigit() else None})
+        service.move_report(session, actor=actor, report=report, data=data)
+    except ValidationError as exc:
+        session.rollback()
+        return _report_page(request, session, actor, report, status_code=422, refused=field_errors(exc)[0])
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        session.rollback()
+        session.refresh(report)
+        return _report_page(request, session, actor, report, status_code=status_of(exc), refused=exc)
+    session.commit()
+    return RedirectResponse(f"/outputs/reports/{report.id}?done={form.move}", status_code=303)
 
 
 @router.get("/outputs/reports/{report_id}/download")
-def report_download(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
-    """The original file: same rule as the full text (404 unless visible; sign in first; insiders always)."""
-    report = _visible(session, actor, report_id)
-    if not service.can_read(actor, report):
-        if actor.user_id is None:
-            return RedirectResponse(f"/login?next=/outputs/reports/{report.id}", status_code=303)
-        raise HTTPException(403)
+def report_download(report_id: RowId, request: Request, session: WriteSessionDep, actor: ActorDep) -> Response:
+    """The original file: the same rule as the full text (404 unless visible; sign in first; insiders always)."""
+    report = queries.get_report(session, actor=actor, report_id=report_id)
+    if not queries.reads_full_text(session, actor=actor, report=report):
+        raise PermissionDenied("report.full_text", actor)  # the anonymous are sent to sign in
     stored = files.content_of(session, report.id)
     if stored is None:
-        raise HTTPException(404)
-    service.record_use(session, report=report, actor=actor, client=request.client.host if request.client else "",
-                       kind="download")
+        raise NotFound("file.none")
+    usage.record_use(session, report=report, actor=actor, client=client_of(request), kind="download")
     session.commit()
     return file_response(report, stored)
 
 
 @router.post("/outputs/reports/{report_id}/file", dependencies=[CsrfForm])
-async def report_upload(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
-                        settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
-    report = _visible(session, actor, report_id)
-    limit = settings.max_upload_mb * 2**20
-    data = await file.read(limit + 1)
+def report_upload(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
+                  file: Annotated[UploadFile, File()]) -> Response:
+    report = queries.get_report(session, actor=actor, report_id=report_id)
+    authorize(actor, "output.upload", service.target(session, report))
     try:
-        files.attach(session, actor=actor, report=report, data=data, filename=file.filename or "upload",
-                     max_bytes=limit)
-    except files.FileRejected as exc:
+        data, filename = read_upload(file, settings)
+        files.attach(session, actor=actor, report=report, data=data, filename=filename)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
         session.rollback()
-        return _report_page(request, session, actor, report, status_code=422, upload_error=str(exc))
+        return _report_page(request, session, actor, report, status_code=status_of(exc), upload_error=exc)
     session.commit()
-    return RedirectResponse(f"/outputs/reports/{report.id}?uploaded=1", status_code=303)
+    return RedirectResponse(f"/outputs/reports/{report.id}?done=uploaded", status_code=303)
 
 
-FACETS = ("kind", "type", "year", "province", "funder", "status", "discipline", "openness")
-MAX_FILTER_VALUES = 20  # per facet: more alternatives than a facet ever lists
+# --- achievements ---------------------------------------------------------------------------------------------
 
 
-def _filters(request: Request) -> dict[str, list[str]]:
-    """The active facet filters from the URL (?type=final&type=annual&year=2025): values of one facet are
-    alternatives, different facets must all hold. Unknown parameters are ignored; blank values dropped."""
-    out: dict[str, list[str]] = {}
-    for name in FACETS:
-        values = [v.strip()[:100] for v in request.query_params.getlist(name) if v.strip()]
-        if values:
-            out[name] = list(dict.fromkeys(values))[:MAX_FILTER_VALUES]
-    return out
-
-
-def _search_url(q: str, filters: dict[str, list[str]], cursor: str = "") -> str:
-    params: list[tuple[str, str]] = [("q", q)] if q else []
-    params += [(name, v) for name in FACETS for v in filters.get(name, ())]
-    if cursor:
-        params.append(("cursor", cursor))
-    return "/search?" + urlencode(params) if params else "/search"
-
-
-def _toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
-    """The filters with `value` of facet `name` added (or removed when it is active)."""
-    values = filters.get(name, [])
-    changed = [v for v in values if v != value] if value in values else [*values, value]
-    return {**{k: v for k, v in filters.items() if k != name}, **({name: changed} if changed else {})}
-
-
-def _run_search(session: SessionDep, actor: ActorDep, q: str, filters: dict[str, list[str]],
-                cursor: str) -> search.SearchResult:
-    """The page of hits under every active filter, and the facet counts. A facet with an active filter is counted
-    under the other facets' filters only (so its other values stay offered as alternatives). Every count comes
-    from `yrdhub.search`, which counts only what the reader may see."""
-    tokens = search.reader_tokens(actor)
-    query = search.SearchQuery(text=q[:200], filters=filters, facets=FACETS, cursor=cursor or None)
-    result = search.search(session, query, tokens)
-    for name in filters:
-        others = {k: v for k, v in filters.items() if k != name}
-        alternatives = search.search(session, replace(query, filters=others, facets=(name,), limit=1, cursor=None),
-                                     tokens)
-        result.facets[name] = alternatives.facets.get(name, [])
-    return result
-
-
-@router.get("/search")
-def search_page(request: Request, session: SessionDep, actor: ActorDep, q: str = "", cursor: str = "") -> Response:
-    filters = _filters(request)
-    result = None
-    if q.strip() or filters:
-        try:
-            result = _run_search(session, actor, q, filters, cursor)
-        except ValueError:
-            result = None
-    zh = request.state.lang != "en"
-    regions_ = {r.code: (r.short_name if zh else r.name_en) for r in regions.list_regions(session, level="province")}
-    labels = {
-        "facet": {"type": "类型" if zh else "Type", "year": "年份" if zh else "Year",
-                  "province": "地区" if zh else "Jurisdiction", "openness": "公开类别" if zh else "Openness",
-                  "kind": "类别" if zh else "Kind", "funder": "出资方" if zh else "Funded by",
-                  "status": "项目状态" if zh else "Project status", "discipline": "学科" if zh else "Discipline"},
-        "kind": {k: gettext(request.state.lang, RESULT_KIND[k]) for k in LINKS},
-        "status": {s: gettext(request.state.lang, PROJECT_STATUS[s]) for s in PROJECT_STATES},
-        "funder": regions_,
-        "type": {"final": "最终报告" if zh else "Final", "annual": "年度报告" if zh else "Annual",
-                 "topical": "专题报告" if zh else "Topical", "paper": "论文" if zh else "Paper",
-                 "patent": "专利" if zh else "Patent", "standard": "标准" if zh else "Standard",
-                 "software": "软件" if zh else "Software", "product": "产品" if zh else "Product",
-                 "variety": "品种" if zh else "Variety", "joint": "联合资助" if zh else "Jointly funded",
-                 "single": "单方资助" if zh else "Single funder"},
-        "province": regions_,
-        "openness": {"public": "公开" if zh else "Public", "delayed": "延期公开" if zh else "Delayed",
-                     "restricted": "限制" if zh else "Restricted"},
-    }
-
-    def label(name: str, value: str) -> str:
-        return str(labels.get(name, {}).get(value, value))
-
-    facets = [] if result is None else [
-        (name, labels["facet"].get(name, name), [
-            {"value": v, "label": label(name, v), "count": n, "active": v in filters.get(name, ()),
-             "href": _search_url(q, _toggled(filters, name, v))} for v, n in values])
-        for name, values in result.facets.items() if values]
-    chips = [{"name": name, "facet": labels["facet"].get(name, name), "value": v, "label": label(name, v),
-              "href": _search_url(q, _toggled(filters, name, v))} for name in FACETS for v in filters.get(name, ())]
-    kinds = filters.get("kind", [])
-    return render(request, "outputs/search.html", q=q, kind=kinds[0] if len(kinds) == 1 else "", result=result,
-                  links=LINKS, labels=labels, facets=facets, chips=chips,
-                  hidden=[(name, v) for name in FACETS if name != "kind" or len(kinds) > 1
-                          for v in filters.get(name, ())],
-                  clear_href=_search_url(q, {}),
-                  next_href=_search_url(q, filters, result.next_cursor) if result and result.next_cursor else "")
+@router.get("/outputs/achievements/{achievement_id}")
+def achievement_page(achievement_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    row = queries.get_achievement(session, actor=actor, achievement_id=achievement_id)
+    return render(request, "outputs/achievement.html", achievement=row)
