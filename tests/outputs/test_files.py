@@ -123,7 +123,8 @@ def test_limits_are_checked_before_the_text_is_parsed(monkeypatch: pytest.Monkey
 def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """Drafts of each openness (a file belongs to the draft), and an accepted public report."""
     owner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="上传测试研究院", type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="上传测试其他单位", type="enterprise", region="南京"))
+    other = orgs.create(session, actor=SYSTEM,
+                        data=OrgCreate(name="上传测试其他单位", type="enterprise", region="南京"))
     author = Actor(username="author", grants=(Grant("member", f"org:{owner.id}"),), via="system")
     common: dict[str, Any] = dict(actor=author, type="final", org_id=owner.id, year=2025, abstract="摘要",
                                   status="draft")

@@ -35,7 +35,8 @@ MARK = "LIFECYCLEMARKERQZ"
 @pytest.fixture
 def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     owner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="生命周期研究院", type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="生命周期其他单位", type="enterprise", region="南京"))
+    other = orgs.create(session, actor=SYSTEM,
+                        data=OrgCreate(name="生命周期其他单位", type="enterprise", region="南京"))
     users = {
         "member": make_user("member", f"org:{owner.id}", username="lc_member")[1],
         "outsider": make_user("member", f"org:{other.id}", username="lc_outsider")[1],

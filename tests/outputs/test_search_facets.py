@@ -33,7 +33,8 @@ SECRET_DISCIPLINE = "分面保密学科"  # a draft project's discipline
 @pytest.fixture
 def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     owner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="分面测试研究院", type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="分面测试其他单位", type="enterprise", region="南京"))
+    other = orgs.create(session, actor=SYSTEM,
+                        data=OrgCreate(name="分面测试其他单位", type="enterprise", region="南京"))
     author = Actor(username="facet-author", grants=(Grant("member", f"org:{owner.id}"),), via="system")
     common: dict[str, Any] = dict(actor=author, org_id=owner.id, authors=["李四"], keywords=["氢能"])
     factory.report(session, number="FC-2025-0001", title=f"{WORD}公开报告甲", type="final", year=2025,

@@ -44,7 +44,8 @@ def statements(session: Session) -> Iterator[list[str]]:
 @pytest.fixture
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
     lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="列表测试牵头大学", type="university", region="合肥"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="列表测试无关企业", type="enterprise", region="杭州"))
+    other = orgs.create(session, actor=SYSTEM,
+                        data=OrgCreate(name="列表测试无关企业", type="enterprise", region="杭州"))
     prog = programme(session, SYSTEM, "LIST-PROG", ["340000"])
     call = open_call(session, SYSTEM, prog, "LIST-CALL")
     member = make_user("member", f"org:{lead.id}", username="list_member")

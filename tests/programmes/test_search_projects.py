@@ -37,7 +37,8 @@ PARTNER = "搜索测试合作研究院"
 def world(session: Session, make_user):  # type: ignore[no-untyped-def]
     lead = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="搜索测试牵头大学", type="university", region="合肥"))
     partner = orgs.create(session, actor=SYSTEM, data=OrgCreate(name=PARTNER, type="institute", region="上海"))
-    other = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="搜索测试无关企业", type="enterprise", region="杭州"))
+    other = orgs.create(session, actor=SYSTEM,
+                        data=OrgCreate(name="搜索测试无关企业", type="enterprise", region="杭州"))
     users = {
         "office": make_user("office_admin"),
         "sh_admin": make_user("jurisdiction_admin", "310000"),  # an owner of the programme
