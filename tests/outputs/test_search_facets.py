@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -19,7 +20,8 @@ from helpers import login
 from yrdhub import search
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
 from yrdhub.db import utcnow
-from yrdhub.programmes import service as programmes
+from yrdhub.programmes import writes
+from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProjectCreate
 from yrdhub.regions import orgs
 from yrdhub.regions.schemas import OrgCreate
 
@@ -46,14 +48,15 @@ def world(session: Session, make_user) -> dict[str, Any]:  # type: ignore[no-unt
     factory.report(session, number="FC-1988-0004", title=f"{WORD}延期报告", type="topical", year=1988,
                    openness="delayed", embargo_until=date.today() + timedelta(days=365), abstract="延期", **common)
     office = make_user("office_admin", username="facet_office")[1]
-    programme = programmes.create_programme(session, actor=office, code="FC-PROG", name="分面测试计划",
-                                            owners=["310000"])
-    call = programmes.create_call(session, actor=office, programme=programme, code="FC-CALL", title="分面测试指南",
-                                  opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30))
-    programmes.create_project(session, actor=Actor(username="facet-applicant", via="system",
-                                                    grants=(Grant("member", f"org:{owner.id}"),)),
-                              call=call, code="FC-P-1", title=f"{WORD}草稿项目", lead_org_id=owner.id,
-                              discipline=SECRET_DISCIPLINE, funders={"310000": {"2026": 10}})
+    programme = writes.create_programme(session, actor=office, data=ProgrammeCreate(
+        code="FC-PROG", name="分面测试计划", owners=["310000"]))
+    call = writes.create_call(session, actor=office, programme=programme, data=CallCreate(
+        code="FC-CALL", title="分面测试指南", opens_at=utcnow() - timedelta(days=1),
+        deadline=utcnow() + timedelta(days=30)))
+    applicant = Actor(username="facet-applicant", via="system", grants=(Grant("member", f"org:{owner.id}"),))
+    writes.create_project(session, actor=applicant, call=call, data=ProjectCreate(
+        code="FC-P-1", title=f"{WORD}草稿项目", lead_org_id=owner.id, discipline=SECRET_DISCIPLINE,
+        funders={"310000": {"2026": Decimal(10)}}))
     make_user("member", f"org:{other.id}", username="facet_other")
     make_user("jurisdiction_admin", "320000", username="facet_js")
     make_user("member", f"org:{owner.id}", username="facet_insider")
