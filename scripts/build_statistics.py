@@ -30,7 +30,15 @@ PANEL = {
     "tech_market_turnover_output_100m_yuan": (
         "tech_market_output", "亿元", "《中国科技统计年鉴》技术市场成交额（卖方）"),
 }
-FIELDS = ["region_code", "indicator", "year", "value", "unit", "source"]
+FIELDS = ["region_code", "indicator", "year", "value", "unit", "source", "source_en"]
+# The publications in English, for pages read in English (the Chinese title stays the source of record).
+PUBLICATION_EN = {
+    "《全国科技经费投入统计公报》": "Statistical Communiqué on National Expenditure on Science and Technology",
+    "《中国科技统计年鉴》": "China Statistical Yearbook on Science and Technology",
+    "《中国统计年鉴》地方一般公共预算支出": "China Statistical Yearbook: local general public budget expenditure",
+    "《中国科技统计年鉴》技术市场成交额（卖方）": "China Statistical Yearbook on Science and Technology: "
+                                                  "technology market turnover (sellers)",
+}
 
 
 def panel_rows(shared: Path) -> list[dict[str, str]]:
@@ -42,7 +50,8 @@ def panel_rows(shared: Path) -> list[dict[str, str]]:
             code, unit, publication = PANEL[row["indicator"]]
             value = round(float(row["value"]), 4)
             rows.append(dict(region_code=PROVINCES[row["province"]], indicator=code, year=row["year"],
-                             value=repr(value), unit=unit, source=f"{publication}; {TECHME}"))
+                             value=repr(value), unit=unit, source=f"{publication}; {TECHME}",
+                             source_en=f"{PUBLICATION_EN[publication]}; {TECHME}"))
     return rows
 
 
@@ -59,14 +68,18 @@ def population_rows(shared: Path) -> list[dict[str, str]]:
             if year.isdigit() and int(year) >= 2010 and value:
                 rows.append(dict(region_code=PROVINCES_EN[row["region"]], indicator="population", year=year,
                                  value=value, unit="万人",
-                                 source="国家统计局 年末常住人口; collected in PyPSA-China-PIK (MIT)"))
+                                 source="国家统计局 年末常住人口; collected in PyPSA-China-PIK (MIT)",
+                                 source_en="National Bureau of Statistics, year-end resident population; "
+                                           "collected in PyPSA-China-PIK (MIT)"))
     with open(shared / "data/population/yrd41_city_census_2010_2020.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             for year in ("2010", "2020"):
                 rows.append(dict(region_code=row["city_code"], indicator="census_population", year=year,
                                  value=row[f"popu_{year}_wan"], unit="万人",
                                  source=f"第{'六' if year == '2010' else '七'}次全国人口普查 (2020 年行政区划口径); "
-                                        "leiii/census (MIT), Dong et al., SSRN 4049338"))
+                                        "leiii/census (MIT), Dong et al., SSRN 4049338",
+                                 source_en=f"{'6th' if year == '2010' else '7th'} national population census "
+                                           "(divisions of 2020); leiii/census (MIT), Dong et al., SSRN 4049338"))
     return rows
 
 

@@ -52,12 +52,13 @@ def load_bundled(session: Session, *, actor: Actor) -> LoadReport:
             key = (row["region_code"], row["indicator"], int(row["year"]))
             value = float(row["value"])
             current = stats.get(key)
+            values = {"value": value, "unit": row["unit"], "source": row["source"], "source_en": row["source_en"]}
             if current is None:
-                session.add(RegionStatistic(region_code=key[0], indicator=key[1], year=key[2], value=value,
-                                            unit=row["unit"], source=row["source"]))
+                session.add(RegionStatistic(region_code=key[0], indicator=key[1], year=key[2], **values))
                 report.statistics_added += 1
-            elif (current.value, current.unit, current.source) != (value, row["unit"], row["source"]):
-                current.value, current.unit, current.source = value, row["unit"], row["source"]
+            elif any(getattr(current, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(current, k, v)
                 report.statistics_changed += 1
     session.flush()
     if report.changed:

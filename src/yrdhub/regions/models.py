@@ -40,6 +40,7 @@ class RegionStatistic(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(Text)
+    source_en: Mapped[str] = mapped_column(Text, default="")  # the source in English, for pages read in English
 
 
 class Organisation(Base):

@@ -27,6 +27,7 @@ class RegionRead(BaseModel):
     lon: float | None
     lat: float | None
     source: str
+    source_en: str = ""
 
 
 class RegionPage(BaseModel):
@@ -53,6 +54,7 @@ class StatisticRead(BaseModel):
     value: float
     unit: str
     source: str
+    source_en: str = ""
 
 
 # Types accepted in forms and files: the code, or its Chinese or English label.

@@ -20,7 +20,8 @@ def series(session: SessionDep, indicator: str, codes: tuple[str, ...]) -> dict[
     years = sorted({r.year for r in rows})
     by = {(r.region_code, r.year): r.value for r in rows}
     return {"years": years, "series": {code: [by.get((code, y)) for y in years] for code in codes},
-            "unit": rows[0].unit if rows else "", "source": rows[0].source if rows else ""}
+            "unit": rows[0].unit if rows else "", "source": rows[0].source if rows else "",
+            "source_en": rows[0].source_en if rows else ""}
 
 
 @router.get("/")
