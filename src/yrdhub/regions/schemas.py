@@ -27,7 +27,6 @@ class RegionRead(BaseModel):
     lon: float | None
     lat: float | None
     source: str
-    source_en: str = ""
 
 
 class RegionPage(BaseModel):
