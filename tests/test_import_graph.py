@@ -13,13 +13,6 @@ from collections.abc import Iterable, Mapping
 import grimp
 import pytest
 
-# Circles that exist today and are being removed. Each entry must still be a circle of exactly these
-# modules: when it is fixed, this test fails until the entry is deleted.
-KNOWN: set[frozenset[str]] = {
-    # programmes/indexing imports service.PUBLIC, service imports indexing; removed in the programmes rewrite.
-    frozenset({"yrdhub.programmes.indexing", "yrdhub.programmes.service"}),
-}
-
 
 def strongly_connected(edges: Mapping[str, Iterable[str]]) -> list[frozenset[str]]:
     """Tarjan's algorithm, iterative (no recursion limit); every component, singletons included."""
@@ -91,14 +84,9 @@ def _describe(graph: grimp.ImportGraph, cycle: frozenset[str]) -> str:
 
 
 def test_no_import_cycles(graph: grimp.ImportGraph, import_cycles: set[frozenset[str]]) -> None:
-    new = import_cycles - KNOWN
+    new = import_cycles
     report = "\n\n".join(f"{sorted(c)}\n{_describe(graph, c)}" for c in sorted(new, key=sorted))
     assert not new, f"import circles (move the shared part down into a lower module):\n{report}"
-
-
-@pytest.mark.parametrize("known", sorted(KNOWN, key=sorted), ids=lambda c: "+".join(sorted(c)))
-def test_known_cycles_are_still_cycles(known: frozenset[str], import_cycles: set[frozenset[str]]) -> None:
-    assert known in import_cycles, f"{sorted(known)} is no longer a circle: delete it from KNOWN"
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -13,7 +13,7 @@ from yrdhub import i18n
 from yrdhub.errors import codes
 
 ROOT = Path(__file__).resolve().parents[2]
-PREFIXES = ("framework.", "submission.", "value.", "task.", "evaluation.", "measurement.", "report.")
+PREFIXES = ("framework.", "submission.", "value.", "task.", "evaluation.", "measurement.", "publishing.")
 MODULE_FILES = [
     *sorted((ROOT / "src/yrdhub/monitoring").glob("*.py")), *sorted((ROOT / "src/yrdhub/publishing").rglob("*.*")),
     ROOT / "src/yrdhub/web/api/monitoring.py", ROOT / "src/yrdhub/web/pages/monitoring.py",

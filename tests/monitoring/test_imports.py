@@ -149,7 +149,7 @@ def test_the_upload_limit_is_checked_before_parsing(settings, session: Session, 
         huge = b"code,value\n" + b"gdp,1\n" * (1024 * 1024 // 6 + 10)
         refused = client.post(f"/api/v1/monitoring/submissions/{sub_id}/upload", headers={"X-CSRF-Token": token},
                               files={"file": ("t.csv", huge)})
-        assert refused.status_code == 413 and refused.json()["error"]["code"] == "too_large"
+        assert refused.status_code == 413 and refused.json()["error"]["code"] == "upload.too_large"
         page = client.post(f"/monitoring/submissions/{sub_id}/upload", data={"csrf_token": token},
                            files={"file": ("t.csv", huge)})
         assert page.status_code == 413
@@ -157,7 +157,7 @@ def test_the_upload_limit_is_checked_before_parsing(settings, session: Session, 
         token = login(client, "big_office")
         measured = client.post("/api/v1/monitoring/measurements", headers={"X-CSRF-Token": token},
                                data={"source": "WoS export 2026-11"}, files={"values": ("v.csv", huge)})
-        assert measured.status_code == 413 and measured.json()["error"]["code"] == "too_large"
+        assert measured.status_code == 413 and measured.json()["error"]["code"] == "upload.too_large"
 
 
 def _routes(app: FastAPI) -> list[tuple[str, object]]:

@@ -214,7 +214,7 @@ def test_the_size_limit_is_a_setting(app: FastAPI, client: TestClient, world: di
     csrf = login(client, "up_insider")
     big = ("长三角" * 400_000).encode("utf-8")  # 3.6 MB of text
     response = upload(client, world["public"].id, big, "big.txt", csrf)
-    assert response.status_code == 413 and response.json()["error"]["code"] == "file.too_large"
+    assert response.status_code == 413 and response.json()["error"]["code"] == "upload.too_large"
     assert upload(client, world["public"].id, "小文件".encode(), "small.txt", csrf).status_code == 201
 
 

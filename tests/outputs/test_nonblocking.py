@@ -44,6 +44,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 
     from yrdhub.accounts import service as accounts
     from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.accounts.schemas import GrantRequest, TokenCreate, UserCreate
     from yrdhub.config import Settings
     from yrdhub.db import make_engine, session_factory, transaction
     from yrdhub.migrate import upgrade
@@ -56,10 +57,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     with transaction(session_factory(engine)) as session:
         org = Organisation(name="防阻塞测试研究院", type="institute")
         session.add(org)
-        user = accounts.create_user(session, actor=SYSTEM, username="nb_office", password="nonblocking-pass-1")
-        accounts.grant(session, actor=SYSTEM, user=user, role="office_admin")
-        _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user, name="nb",
-                                          scopes=["read", "write"])
+        user = accounts.create_user(session, actor=SYSTEM,
+                                    data=UserCreate(username="nb_office", password="nonblocking-pass-1"))
+        accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role="office_admin"))
+        _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user,
+                                          data=TokenCreate(name="nb", scopes=["read", "write"]))
         session.flush()
         org_id = org.id
     engine.dispose()

@@ -96,7 +96,8 @@ def test_walking_the_pages_gives_every_readable_report_once(client: TestClient, 
             break
     readable = {f"BULK-{i:06d}" for i in range(130) if i % 4 in (0, 3)}
     assert pages == 2 and len(seen) == len(set(seen)) and set(seen) == readable
-    assert all(r["status"] == "accepted" for r in client.get("/api/v1/outputs/reports").json()["items"])
+    listed = client.get("/api/v1/outputs/reports").json()["items"]
+    assert listed and all(r["status"] == "accepted" for r in listed)
     bad = client.get("/api/v1/outputs/reports", params={"cursor": "bm90IGEgY3Vyc29y"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "page.cursor"
     # the export holds every readable report (streamed a page at a time)

@@ -210,7 +210,7 @@ def test_the_api_answers_422_with_rows_or_200_with_counts(  # type: ignore[no-un
     fresh = PROGRAMMES.replace("JS-", "JS2-").replace("SH-", "SH2-")
     files = {"file": ("p.csv", io.BytesIO(fresh.encode("gbk")), "text/csv")}
     bad = client.post("/api/v1/programmes/import", headers=headers, files=files)
-    assert bad.status_code == 422 and bad.json()["error"]["code"] == "programme_import.refused"
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "import.refused"
     assert [(r["line"], r["code"]) for r in bad.json()["error"]["rows"]] == [(3, "policy.denied"), (4, "policy.denied")]
     assert bad.json()["error"]["rows"][0]["message"].startswith("没有权限")
     english = client.post("/api/v1/programmes/import", headers={**headers, "Accept-Language": "en"}, files={
@@ -237,7 +237,7 @@ def test_the_api_answers_422_with_rows_or_200_with_counts(  # type: ignore[no-un
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "table.empty"
     bad_map = client.post("/api/v1/projects/import", headers=headers, params={"map": "no-equals-sign"},
                           files={"file": ("m.csv", io.BytesIO(renamed))})
-    assert bad_map.status_code == 422 and bad_map.json()["error"]["code"] == "programme_import.mapping"
+    assert bad_map.status_code == 422 and bad_map.json()["error"]["code"] == "import.mapping"
     template = client.get("/api/v1/projects/import/template")
     assert template.status_code == 200 and template.content[:2] == b"PK"
 
@@ -249,7 +249,7 @@ def test_an_upload_beyond_the_limit_is_refused_before_it_is_read(  # type: ignor
     headers = {"X-CSRF-Token": login(client, "imp_office")}
     big = b"x" * (2**20 + 1)
     answer = client.post("/api/v1/projects/import", headers=headers, files={"file": ("big.csv", io.BytesIO(big))})
-    assert answer.status_code == 413 and answer.json()["error"]["code"] == "table.too_large"
+    assert answer.status_code == 413 and answer.json()["error"]["code"] == "upload.too_large"
 
 
 # --- the real National Key R&D list (2018-2020) -------------------------------------------------------------
@@ -350,9 +350,9 @@ def test_cli_imports(fresh_db: str, tmp_path: Path) -> None:
     code, out = run("programmes", "import", str(good), "--dry-run")
     assert code == 0 and "试运行" in out and "新增 3" in out
     code, out = run("programmes", "import", str(good), "--as", "js_cli")
-    assert code == 1 and "2 行有误" in out and "没有权限" in out
+    assert code == 1 and "发现 2 处问题" in out and "没有权限" in out
     code, out = run("programmes", "import", str(good), "--as", "js_cli", "--lang", "en")
-    assert code == 1 and "2 rows have problems" in out and "You are not allowed" in out
+    assert code == 1 and "problems found: 2" in out and "You are not allowed" in out
     code, out = run("programmes", "import", str(good))
     assert code == 0 and "新增 3" in out
     code, out = run("programmes", "import", str(good), "--lang", "en")

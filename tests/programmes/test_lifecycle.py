@@ -227,7 +227,8 @@ def test_every_state_has_a_label_and_is_reachable() -> None:
     assert set(OUTCOMES) <= set(LIFECYCLE.by_name)
     assert {m.name for m in FUNDING.moves} == {"approve_share", "refuse_share"}
     assert {m.name for m in CHANGE.moves} == {"approve_change", "refuse_change"}
-    assert all(m.target in Decision for m in [*FUNDING.moves, *CHANGE.moves])
+    decisions = [*FUNDING.moves, *CHANGE.moves]
+    assert len(decisions) == 4 and all(m.target in Decision for m in decisions)
 
 
 def test_the_database_refuses_a_state_the_table_does_not_know(session: Session, world) -> None:  # type: ignore[no-untyped-def]

@@ -106,9 +106,11 @@ def test_grants_mirror_can_read_in_every_state(session: Session, world) -> None:
     assert not check_mirror(session, world)["anonymous"]  # one funder of two: still under review
     review.decide_funding(session, actor=_admin("340000"), project=project, province="340000", approve=True)
     assert project.status == "approved"
-    assert all(check_mirror(session, world).values())  # public from approval on
+    mirrored = check_mirror(session, world)
+    assert mirrored and all(mirrored.values())  # public from approval on
     moves.move(session, actor=users["office"][1], project=project, name="terminate", reason="方向调整")
-    assert all(check_mirror(session, world).values())  # terminated projects stay on the public record
+    mirrored = check_mirror(session, world)
+    assert mirrored and all(mirrored.values())  # terminated projects stay on the public record
 
 
 def test_a_rejected_project_stays_private(session: Session, world) -> None:  # type: ignore[no-untyped-def]

@@ -238,7 +238,7 @@ def audit_verify() -> None:
     sys.exit(2)
 
 
-LINE, COLUMN, PROBLEM = N_("Line"), N_("Column"), N_("Problem")
+LINE, COLUMN, CODE, PROBLEM = N_("Line"), N_("Column"), N_("Code"), N_("Problem")
 DONE = N_("{format}: {rows} rows — created {created}, updated {updated}, unchanged {unchanged}")
 DRY = N_("Dry run: nothing was written.")
 MORE = N_("… and {count} more")
@@ -276,10 +276,11 @@ def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Pa
         if not report.ok or dry_run:
             session.rollback()
     if report.errors:
-        table = Table(*(i18n.gettext(language, h) for h in (LINE, COLUMN, PROBLEM)),
+        table = Table(*(i18n.gettext(language, h) for h in (LINE, COLUMN, CODE, PROBLEM)),
                       title=errors.render("import.refused", {"count": len(report.errors)}, language))
         for e in report.errors[:200]:
-            table.add_row(str(e.line) if e.line else "—", e.column or "", errors.render(e.code, e.params, language))
+            table.add_row(str(e.line) if e.line else "—", e.column or "", e.code,
+                          errors.render(e.code, e.params, language))
         err.print(table)
         if len(report.errors) > 200:
             err.print(i18n.format_message(MORE, {"count": len(report.errors) - 200}, language))

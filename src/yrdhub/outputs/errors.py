@@ -28,14 +28,12 @@ register({
     "file.no_text": N_("The file contains no text."),
     "file.corrupt": N_("The file is damaged and cannot be read ({reason})."),
     "file.too_long": N_("The text is longer than {limit} characters."),
-    "file.too_large": N_("The file is larger than the {limit_mb} MB accepted."),
     "file.too_many_pages": N_("The PDF has {pages} pages; at most {limit} are accepted."),
     "file.inflated": N_("The document unpacks to {size_mb} MB of text, more than the {limit_mb} MB accepted."),
     "file.ratio": N_("The document unpacks to {ratio} times its size, which no real document does; it is refused."),
     "file.too_slow": N_("Reading the file's text took longer than {seconds} seconds; it is refused."),
     "file.none": N_("No file was uploaded for this report."),
     # imports
-    "output.mapping": N_("A column mapping reads source=field, not {pair}."),
     # usage statistics
     "usage.sign_in": N_("Sign in to see usage statistics."),
 })

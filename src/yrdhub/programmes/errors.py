@@ -57,8 +57,6 @@ register({
     "milestone.done": N_("This milestone was done on {day}."),
     "change.not_running": N_("Changes are requested for approved projects; this one is {status}."),
     # import files
-    "programme_import.refused": N_("{count} rows have problems; nothing was written."),
-    "programme_import.mapping": N_("A column mapping is written source=field, not: {value}."),
     "project_import.no_programme": N_("Give a programme code or a call code (a column, or the import's default)."),
     "project_import.no_such_programme": N_("No such programme: {code}."),
     "project_import.no_such_call": N_("No such call: {code}."),

@@ -26,7 +26,7 @@ def cjk_font() -> str:
     for name in CJK_FONTS:
         if name in available:
             return name
-    raise DomainError("report.no_cjk_font", package="fonts-noto-cjk")
+    raise DomainError("publishing.no_cjk_font", package="fonts-noto-cjk")
 
 
 def _svg(fig: plt.Figure) -> str:

@@ -4,5 +4,5 @@ from yrdhub.errors import register
 from yrdhub.i18n import N_
 
 register({
-    "report.no_cjk_font": N_("No CJK font is installed: install the Debian package {package}."),
+    "publishing.no_cjk_font": N_("No CJK font is installed: install the Debian package {package}."),
 })

@@ -12,7 +12,7 @@ from yrdhub.accounts import service as accounts
 from yrdhub.accounts.models import User
 from yrdhub.accounts.policy import PermissionDenied, authorize
 from yrdhub.accounts.schemas import GrantRequest, TokenCreate, TokenCreated, TokenRead, UserCreate, UserRead
-from yrdhub.web.api.common import policy
+from yrdhub.web.api.common import bounded, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
 
 router = APIRouter(tags=["accounts 账户"])
@@ -31,7 +31,7 @@ def me(session: SessionDep, actor: ActorDep) -> Any:
     return _me(session, actor)
 
 
-@router.get("/tokens", response_model=list[TokenRead])
+@router.get("/tokens", response_model=list[TokenRead], openapi_extra=bounded("the caller's own tokens"))
 def list_tokens(session: SessionDep, actor: ActorDep) -> Any:
     return accounts.list_tokens(session, user=_me(session, actor))
 

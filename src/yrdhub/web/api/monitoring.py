@@ -34,7 +34,7 @@ from yrdhub.monitoring.schemas import (
     as_number,
 )
 from yrdhub.monitoring.validation import Entry
-from yrdhub.web.api.common import ExportFormat, export, policy
+from yrdhub.web.api.common import ExportFormat, bounded, export, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
 from yrdhub.web.errors import lang_of
 from yrdhub.web.uploads import read_upload
@@ -73,7 +73,8 @@ def rows_body(request: Request, code: str, problems: list[tuple[str | None, RowE
     return JSONResponse({"error": {"code": code, "message": body, "fields": [], "rows": rows}}, status_code=422)
 
 
-@router.get("/frameworks", response_model=list[FrameworkRead])
+@router.get("/frameworks", response_model=list[FrameworkRead],
+            openapi_extra=bounded("the versions of the indicator frameworks"))
 def frameworks(session: SessionDep, actor: ActorDep) -> Any:
     stmt = select(Framework).where(readable(actor, Framework)).order_by(Framework.code, Framework.version)
     return list(session.execute(stmt).scalars())
@@ -194,7 +195,7 @@ def _get_task(session: SessionDep, actor: Actor, code: str) -> Any:
     return row
 
 
-@router.get("/tasks", response_model=list[TaskRead])
+@router.get("/tasks", response_model=list[TaskRead], openapi_extra=bounded("the 24 tasks of the plan"))
 def tasks(session: SessionDep, actor: ActorDep, area: str | None = None,
           region: Annotated[str | None, Query(pattern=r"^3[1-4]0000$")] = None, format: ExportFormat = "json") -> Any:
     """The plan's tasks with status, progress and overdue flags."""
@@ -232,7 +233,8 @@ def report_task(code: str, body_in: TaskReportIn, session: SessionDep, actor: Ac
 
 # --- the submission cycle ---------------------------------------------------------------------------------------
 
-@router.get("/completeness", response_model=list[CompletenessRead])
+@router.get("/completeness", response_model=list[CompletenessRead],
+            openapi_extra=bounded("four jurisdictions by the years asked"))
 def completeness(session: SessionDep, actor: ActorDep, framework: str = "yrd-monitoring",
                  periods: Annotated[list[Annotated[int, Query(ge=1900, le=2200)]] | None, Query()] = None) -> Any:
     if actor.user_id is None:

@@ -11,7 +11,7 @@ from yrdhub.errors import NotFound
 from yrdhub.regions import service
 from yrdhub.regions.models import RegionStatistic
 from yrdhub.regions.schemas import RegionPage, RegionRead, RegionUpdate, StatisticRead
-from yrdhub.web.api.common import ExportFormat, export, policy, rows_of
+from yrdhub.web.api.common import ExportFormat, bounded, export, policy, rows_of
 from yrdhub.web.deps import ActorDep, CsrfApi, SessionDep
 
 router = APIRouter(tags=["regions 地区"])
@@ -50,7 +50,8 @@ def get_region(code: str, session: SessionDep) -> Any:
     return service.require(session, code)
 
 
-@router.get("/regions/{code}/statistics", response_model=list[StatisticRead])
+@router.get("/regions/{code}/statistics", response_model=list[StatisticRead],
+            openapi_extra=bounded("one region's figures: a few indicators by year"))
 def region_statistics(code: str, session: SessionDep, indicator: str | None = None) -> Any:
     service.require(session, code)
     stmt = select(RegionStatistic).where(RegionStatistic.region_code == code)

@@ -10,14 +10,15 @@ from yrdhub.programmes import queries, writes
 from yrdhub.programmes.common import get_call, get_programme
 from yrdhub.programmes.reads import CallRead, ProgrammeRead
 from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProgrammeUpdate, plain_decimal
-from yrdhub.web.api.common import ExportFormat, export, policy
+from yrdhub.web.api.common import ExportFormat, bounded, export, policy
 from yrdhub.web.api.programmes.common import commit
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep
 
 router = APIRouter()
 
 
-@router.get("/programmes", response_model=list[ProgrammeRead])
+@router.get("/programmes", response_model=list[ProgrammeRead],
+            openapi_extra=bounded("the programmes of four jurisdictions: a few dozen"))
 def programmes(session: SessionDep, format: ExportFormat = "json") -> Any:
     rows = queries.programmes(session)
     if format != "json":
@@ -47,7 +48,8 @@ def update_programme(programme_id: RowId, body: ProgrammeUpdate, session: Sessio
     return row
 
 
-@router.get("/programmes/{programme_id}/calls", response_model=list[CallRead])
+@router.get("/programmes/{programme_id}/calls", response_model=list[CallRead],
+            openapi_extra=bounded("the calls of one programme"))
 def calls(programme_id: RowId, session: SessionDep, format: ExportFormat = "json") -> Any:
     rows = get_programme(session, programme_id).calls
     if format != "json":
