@@ -155,7 +155,7 @@ def test_duplicate_codes_are_a_conflict_not_a_500(client: TestClient, session: S
             "year": 2025}
     assert client.post("/api/v1/outputs/reports", headers=headers, json=body).status_code == 201
     again = client.post("/api/v1/outputs/reports", headers=headers, json=body)
-    assert again.status_code == 409 and again.json()["error"]["code"] in ("duplicate", "report.number_taken")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "report.duplicate_number"
     session.rollback()  # what the request's own session does after an error (the test shares one session)
     programme = {"code": "DUP-PROG", "name": "计划", "owners": ["310000"]}
     assert client.post("/api/v1/programmes", headers=headers, json=programme).status_code == 201
