@@ -114,6 +114,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
+@pytest.fixture
+def fresh_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own, empty, on the backend under test (see helpers.fresh_database)."""
+    from helpers import fresh_database
+
+    with fresh_database(database_url, tmp_path, "fresh") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     from yrdhub.db import make_engine

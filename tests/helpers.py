@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,3 +45,24 @@ def all_get_routes(app: FastAPI) -> list[str]:
         elif "GET" in (getattr(route, "methods", None) or set()):
             found.append(prefix + route.path)
     return sorted(set(found))
+
+
+@contextmanager
+def fresh_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """A new, empty database on the backend of `database_url` (PostgreSQL: beside it, dropped after; SQLite: a new
+    file under `tmp_path`), for tests that commit for real from several connections (concurrency, migrations):
+    what they commit never reaches the shared test database."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        return
+    base = make_url(database_url)
+    db_name = f"{base.database}_{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+    try:
+        yield base.set(database=db_name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()

@@ -5,7 +5,6 @@ named in chain order."""
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, inspect, text
 
 from conftest import BACKENDS, PG_URL, require
+from helpers import fresh_database
 from yrdhub import models  # noqa: F401
 from yrdhub.db import Base, make_engine
 from yrdhub.migrate import alembic_config, include_object
@@ -44,18 +43,8 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         yield f"sqlite:///{tmp_path / 'round-trip.db'}"
         return
     require(bool(PG_URL), "YRDHUB_TEST_DATABASE_URL is not set (PostgreSQL runs need it)")
-    base = make_url(PG_URL)
-    name = f"{base.database}_rt_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(PG_URL, tmp_path, "rt") as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from conftest import _prepare
-from helpers import PASSWORD, login
+from helpers import PASSWORD, fresh_database, login
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM, Actor
 from yrdhub.accounts.models import AuditEvent
@@ -29,8 +29,6 @@ from yrdhub.db import make_engine, session_factory
 from yrdhub.monitoring import service
 from yrdhub.monitoring.models import Submission
 from yrdhub.monitoring.validation import Entry
-
-from .databases import fresh_database
 
 ROUNDS = 10
 
@@ -47,7 +45,7 @@ class Race:
 
 @pytest.fixture(scope="module")
 def race_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with fresh_database(database_url, tmp_path_factory, "race") as url:
+    with fresh_database(database_url, tmp_path_factory.mktemp("race"), "race") as url:
         _prepare(url)
         yield url
 

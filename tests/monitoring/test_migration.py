@@ -10,14 +10,13 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from helpers import fresh_database
 from yrdhub.accounts.actor import SYSTEM
 from yrdhub.db import make_engine, session_factory, transaction
 from yrdhub.migrate import alembic_config, upgrade
 from yrdhub.monitoring import evaluation, evaluations, measurements, service
 from yrdhub.monitoring import tasks as plan_tasks
 from yrdhub.regions.loader import load_bundled
-
-from .databases import fresh_database
 
 BEFORE = "0015"
 
@@ -32,7 +31,7 @@ def _counts(engine) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
 
 def test_upgrade_downgrade_upgrade_keeps_every_row(database_url: str,
                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
-    with fresh_database(database_url, tmp_path_factory, "migration") as url:
+    with fresh_database(database_url, tmp_path_factory.mktemp("migration"), "migration") as url:
         upgrade(url)
         engine = make_engine(url)
         with transaction(session_factory(engine)) as session:

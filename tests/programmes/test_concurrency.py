@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
 
 from conftest import PG_URL, require
+from helpers import fresh_database
 
 ROUNDS = 8
 CONFLICT_CODES = {"state_changed", "state.move_not_allowed", "project.not_draft", "conflict"}
@@ -62,7 +62,7 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[Live]:
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     require(bool(PG_URL), "YRDHUB_TEST_DATABASE_URL is not set (the concurrency tests need PostgreSQL)")
     from yrdhub.accounts import service as accounts
     from yrdhub.accounts.actor import SYSTEM
@@ -75,14 +75,7 @@ def live() -> Iterator[Live]:
     from yrdhub.regions.schemas import OrgCreate
     from yrdhub.web.app import create_app
 
-    base = make_url(PG_URL)
-    name = f"{base.database}_concurrency"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_database(PG_URL, tmp_path_factory.mktemp("concurrency"), "concurrency") as url:
         upgrade(url)
         engine = make_engine(url)
         world = Live(app=None)
@@ -116,10 +109,6 @@ def live() -> Iterator[Live]:
         world.call = answer.json()["id"]
         yield world
         world.app.state.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 Request = Callable[[TestClient], Any]
