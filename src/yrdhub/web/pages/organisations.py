@@ -14,6 +14,7 @@ from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.regions.imports import COLUMNS, OrgImporter
 from yrdhub.regions.models import ORG_TYPES
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
 from yrdhub.web.templating import render
 from yrdhub.web.uploads import run_import
@@ -43,7 +44,7 @@ def import_form(request: Request, actor: ActorDep) -> Response:
     return render(request, "organisations/import.html", report=None, columns=COLUMNS)
 
 
-@router.post("/organisations/import", dependencies=[CsrfForm])
+@router.post("/organisations/import", dependencies=[CsrfForm], openapi_extra=policy("org.import"))
 def import_upload(request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
                   file: Annotated[UploadFile | None, File()] = None,
                   dry_run: Annotated[bool, Form()] = False) -> Response:

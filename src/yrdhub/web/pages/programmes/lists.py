@@ -18,6 +18,7 @@ from yrdhub.programmes.labels import PROVINCES
 from yrdhub.programmes.models import Call, Programme
 from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProjectCreate
 from yrdhub.regions.models import ORG_TYPES
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
 from yrdhub.web.pages.programmes.common import (
     PROJECT_FIELDS,
@@ -55,7 +56,7 @@ def programme_list(request: Request, session: SessionDep, actor: ActorDep, funde
     return _list_page(request, session, actor, funder, participant, cursor or None)
 
 
-@router.post("/programmes", dependencies=[CsrfForm])
+@router.post("/programmes", dependencies=[CsrfForm], openapi_extra=policy("programme.create"))
 async def create_programme(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     form = await request.form()
     entered: dict[str, Any] = {k: text(form, k) for k in ("code", "name", "name_en", "description")}
@@ -84,7 +85,7 @@ def programme_page(programme_id: RowId, request: Request, session: SessionDep, a
     return _programme_page(request, session, actor, get_programme(session, programme_id))
 
 
-@router.post("/programmes/{programme_id}/calls", dependencies=[CsrfForm])
+@router.post("/programmes/{programme_id}/calls", dependencies=[CsrfForm], openapi_extra=policy("programme.manage"))
 async def open_call(programme_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     programme = get_programme(session, programme_id)
     form = await request.form()
@@ -123,7 +124,7 @@ def call_page(call_id: RowId, request: Request, session: SessionDep, actor: Acto
     return _call_page(request, session, actor, get_call(session, call_id), cursor or None)
 
 
-@router.post("/calls/{call_id}/projects", dependencies=[CsrfForm])
+@router.post("/calls/{call_id}/projects", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 async def apply(call_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     call = get_call(session, call_id)
     form = await request.form()
