@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from yrdhub.accounts.policy import can
+from yrdhub.accounts.policy import PermissionDenied, can
 from yrdhub.errors import DomainError
 from yrdhub.imports import ImportReport, RowError
 from yrdhub.regions import orgs
@@ -48,13 +48,17 @@ def import_form(request: Request, actor: ActorDep) -> Response:
 def import_upload(request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
                   file: Annotated[UploadFile | None, File()] = None,
                   dry_run: Annotated[bool, Form()] = False) -> Response:
+    status = None  # the report's: 200, or 422 for a refused file
     try:
         report = run_import(session, OrgImporter, actor=actor, upload=file, settings=settings, dry_run=dry_run)
-    except DomainError as exc:  # no file, or too large: the same page with the reason
+    except DomainError as exc:  # no file, too large, or no import at all for this user: the same page with the reason
+        if isinstance(exc, PermissionDenied) and actor.user_id is None:
+            raise  # the public is sent to sign in
+        status = 403 if isinstance(exc, PermissionDenied) else 422
         report = ImportReport(filename=(file.filename or "") if file else "", errors=[RowError(0, None, exc.code,
                                                                                         exc.params)])
     return render(request, "organisations/import.html", report=report, columns=COLUMNS,
-                  status_code=200 if report.ok else 422)
+                  status_code=status or (200 if report.ok else 422))
 
 
 @router.get("/organisations/{org_id}")

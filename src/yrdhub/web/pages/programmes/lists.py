@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import PermissionDenied
 from yrdhub.errors import DomainError, NotFound
 from yrdhub.i18n import BEIJING
 from yrdhub.programmes import offers, queries, writes
@@ -65,6 +66,8 @@ async def create_programme(request: Request, session: SessionDep, actor: ActorDe
         programme = writes.create_programme(session, actor=actor, data=build(ProgrammeCreate, entered))
         session.commit()
         return RedirectResponse(f"/programmes/{programme.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _list_page(request, session, actor, status_code=422, errors=problems(exc), entered=entered)
@@ -98,6 +101,8 @@ async def open_call(programme_id: RowId, request: Request, session: SessionDep, 
         call = writes.create_call(session, actor=actor, programme=programme, data=build(CallCreate, values))
         session.commit()
         return RedirectResponse(f"/calls/{call.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _programme_page(request, session, actor, get_programme(session, programme_id), status_code=422,
@@ -134,6 +139,8 @@ async def apply(call_id: RowId, request: Request, session: SessionDep, actor: Ac
         project = writes.create_project(session, actor=actor, call=call, data=data)
         session.commit()
         return RedirectResponse(f"/projects/{project.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _call_page(request, session, actor, get_call(session, call_id), status_code=422,
