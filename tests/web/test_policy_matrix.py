@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import SYSTEM, Actor, Grant
+from yrdhub.accounts.models import User
 from yrdhub.accounts.policy import POLICY
 from yrdhub.accounts.schemas import GrantRequest, TokenCreate, UserCreate
 from yrdhub.monitoring import service as monitoring
@@ -26,6 +27,7 @@ from yrdhub.regions import orgs
 from yrdhub.regions.schemas import OrgCreate
 
 WRITE = {"POST", "PUT", "PATCH", "DELETE"}
+MATRIX_PASSWORD = "matrix-password-1"  # every matrix user's (the pages sign in with it)
 REASON = "按快报数填报"  # answers any rule that asks for a reason; the matrix tests permissions, not validation
 SYSTEM_JS = Actor(username="matrix-setup", grants=(Grant("jurisdiction_admin", "320000"),), via="system")
 ACTORS = ["anonymous", "office_admin", "js_admin", "zj_admin", "js_statistician", "org_admin_own",
@@ -99,7 +101,7 @@ def _programmes(session: Session, lead_org: int) -> dict[str, int]:
         code="M-CALL", title="矩阵指南", opens_at=utcnow() - timedelta(days=1), deadline=utcnow() + timedelta(days=30)))
     experts = []
     for name in ("m_expert", "m_expert2"):
-        user = accounts.create_user(session, actor=SYSTEM, data=UserCreate(username=name, password="matrix-password-1"))
+        user = accounts.create_user(session, actor=SYSTEM, data=UserCreate(username=name, password=MATRIX_PASSWORD))
         accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role="expert"))
         experts.append(user)
     ids: dict[str, int] = {"programme": programme.id, "call": call.id}
@@ -163,9 +165,8 @@ def _evaluation(session: Session) -> int:
     return run.id
 
 
-def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
-    if who == "anonymous":
-        return {}
+def matrix_user(session: Session, who: str, world: World) -> User:
+    """The user `m_<who>` with the role `who` names (password MATRIX_PASSWORD), made on first use."""
     grants = {"office_admin": ("office_admin", ""), "js_admin": ("jurisdiction_admin", "320000"),
               "zj_admin": ("jurisdiction_admin", "330000"), "js_statistician": ("statistician", "320000"),
               "org_admin_own": ("org_admin", f"org:{world.org_a}"),
@@ -175,8 +176,15 @@ def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
     user = accounts.get_user(session, username=f"m_{who}")  # the expert exists already: it was assigned
     if user is None:
         user = accounts.create_user(session, actor=SYSTEM,
-                                    data=UserCreate(username=f"m_{who}", password="matrix-password-1"))
+                                    data=UserCreate(username=f"m_{who}", password=MATRIX_PASSWORD))
         accounts.grant(session, actor=SYSTEM, user=user, data=GrantRequest(role=role, scope=scope))
+    return user
+
+
+def bearer_for(session: Session, who: str, world: World) -> dict[str, str]:
+    if who == "anonymous":
+        return {}
+    user = matrix_user(session, who, world)
     _, secret = accounts.create_token(session, actor=accounts.actor_for(user), user=user,
                                       data=TokenCreate(name="matrix", scopes=["read", "write"]))
     return {"Authorization": f"Bearer {secret}"}

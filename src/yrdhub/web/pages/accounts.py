@@ -12,6 +12,7 @@ from yrdhub.accounts import service as accounts
 from yrdhub.accounts.schemas import PasswordChange, TokenCreate
 from yrdhub.errors import DomainError, NotFound, field_errors
 from yrdhub.i18n import N_
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, session_user
 from yrdhub.web.templating import render
 
@@ -68,7 +69,7 @@ def _account_page(request: Request, session: SessionDep, user: accounts.User, st
                   status_code=status_code, **{"new_token": None, "message": None, "errors": [], **extra})
 
 
-@router.post("/account/tokens", dependencies=[CsrfForm])
+@router.post("/account/tokens", dependencies=[CsrfForm], openapi_extra=policy("token.create"))
 def create_token(request: Request, session: SessionDep, actor: ActorDep, name: Annotated[str, Form()],
                  days: Annotated[int, Form()] = 90, scope_write: Annotated[str, Form()] = "") -> Response:
     user = session_user(request, session)
@@ -84,7 +85,7 @@ def create_token(request: Request, session: SessionDep, actor: ActorDep, name: A
     return _account_page(request, session, user, new_token=secret, new_token_name=row.name)
 
 
-@router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfForm])
+@router.post("/account/tokens/{token_id}/revoke", dependencies=[CsrfForm], openapi_extra=policy("token.revoke"))
 def revoke_token(token_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     user = session_user(request, session)
     if user is None:
@@ -97,7 +98,7 @@ def revoke_token(token_id: RowId, request: Request, session: SessionDep, actor: 
     return RedirectResponse("/account", status_code=303)
 
 
-@router.post("/account/password", dependencies=[CsrfForm])
+@router.post("/account/password", dependencies=[CsrfForm], openapi_extra=policy("user.update"))
 def change_password(request: Request, session: SessionDep, actor: ActorDep, old_password: Annotated[str, Form()],
                     new_password: Annotated[str, Form()]) -> Response:
     user = session_user(request, session)

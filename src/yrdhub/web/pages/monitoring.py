@@ -23,6 +23,7 @@ from yrdhub.monitoring.targets import plan_targets
 from yrdhub.monitoring.validation import Entry
 from yrdhub.monitoring.views import dashboard_data, task_view
 from yrdhub.regions import service as regions
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
 from yrdhub.web.templating import render
 from yrdhub.web.uploads import read_upload
@@ -91,7 +92,7 @@ def _evaluation_view(run: EvaluationRun | None, spec: Any) -> dict[str, Any] | N
             "sw": run.results["strengths_weaknesses"], "indicators": {i.code: i for i in spec.indicators}}
 
 
-@router.post("/monitoring/evaluations", dependencies=[CsrfForm])
+@router.post("/monitoring/evaluations", dependencies=[CsrfForm], openapi_extra=policy("monitoring.evaluate"))
 def run_evaluation(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """Compute a run and show it to the office for review (it is public once published)."""
     row = evaluations.run(session, actor=actor, framework=_framework(session))
@@ -99,7 +100,8 @@ def run_evaluation(request: Request, session: SessionDep, actor: ActorDep) -> Re
     return RedirectResponse(f"/monitoring?run={row.id}", status_code=303)
 
 
-@router.post("/monitoring/evaluations/{run_id}/publish", dependencies=[CsrfForm])
+@router.post("/monitoring/evaluations/{run_id}/publish", dependencies=[CsrfForm],
+             openapi_extra=policy("monitoring.publish"))
 def publish_evaluation(run_id: RowId, session: SessionDep, actor: ActorDep) -> Response:
     row = evaluations.get(session, actor=actor, ref=str(run_id))
     if row is None:
@@ -125,7 +127,7 @@ def workspace(request: Request, session: SessionDep, actor: ActorDep,
                   can_evaluate=can(actor, "monitoring.evaluate"))
 
 
-@router.post("/monitoring/data/open", dependencies=[CsrfForm])
+@router.post("/monitoring/data/open", dependencies=[CsrfForm], openapi_extra=policy("monitoring.edit"))
 def open_period(session: SessionDep, actor: ActorDep, region: Annotated[str, Form()],
                 period: Annotated[int, Form()], reason: Annotated[str, Form()] = "") -> Response:
     sub = service.open_submission(session, actor=actor, framework=_framework(session), region=region, period=period,
@@ -168,7 +170,8 @@ def submission_page(submission_id: RowId, request: Request, session: SessionDep,
     return _page(request, session, actor, _submission(session, actor, submission_id))
 
 
-@router.post("/monitoring/submissions/{submission_id}/values", dependencies=[CsrfForm])
+@router.post("/monitoring/submissions/{submission_id}/values", dependencies=[CsrfForm],
+             openapi_extra=policy("monitoring.edit"))
 def save_values(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                 form: FormData) -> Response:
     """The form's cells read with the import engine's number parser, then the same service as the API."""
@@ -197,7 +200,8 @@ def save_values(submission_id: RowId, request: Request, session: SessionDep, act
     return _page(request, session, actor, sub, status_code=422, problems=problems, entered=entered)
 
 
-@router.post("/monitoring/submissions/{submission_id}/upload", dependencies=[CsrfForm])
+@router.post("/monitoring/submissions/{submission_id}/upload", dependencies=[CsrfForm],
+             openapi_extra=policy("monitoring.edit"))
 def upload(submission_id: RowId, request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
            file: Annotated[UploadFile, File()]) -> Response:
     sub = _submission(session, actor, submission_id)
@@ -211,7 +215,8 @@ def upload(submission_id: RowId, request: Request, session: SessionDep, actor: A
     return _page(request, session, actor, sub, status_code=422, upload_errors=report.errors)
 
 
-@router.post("/monitoring/submissions/{submission_id}/{move}", dependencies=[CsrfForm])
+@router.post("/monitoring/submissions/{submission_id}/{move}", dependencies=[CsrfForm],
+             openapi_extra=policy("lifecycle"))
 def step(submission_id: RowId, move: str, request: Request, session: SessionDep, actor: ActorDep,
          comment: Annotated[str, Form()] = "") -> Response:
     sub = _submission(session, actor, submission_id)
@@ -297,7 +302,7 @@ def task_page(code: str, request: Request, session: SessionDep, actor: ActorDep,
     return _task_page(request, session, actor, code, cursor=cursor)
 
 
-@router.post("/monitoring/tasks/{code}", dependencies=[CsrfForm])
+@router.post("/monitoring/tasks/{code}", dependencies=[CsrfForm], openapi_extra=policy("monitoring.task_report"))
 def task_report(code: str, request: Request, session: SessionDep, actor: ActorDep, form: FormData) -> Response:
     task = plan_tasks.get(session, actor=actor, code=code)
     if task is None:

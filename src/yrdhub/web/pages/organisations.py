@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from yrdhub.accounts.policy import can
+from yrdhub.accounts.policy import PermissionDenied, can
 from yrdhub.errors import DomainError
 from yrdhub.imports import ImportReport, RowError
 from yrdhub.regions import orgs
 from yrdhub.regions import service as regions
 from yrdhub.regions.imports import COLUMNS, OrgImporter
 from yrdhub.regions.models import ORG_TYPES
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
 from yrdhub.web.templating import render
 from yrdhub.web.uploads import run_import
@@ -43,17 +44,21 @@ def import_form(request: Request, actor: ActorDep) -> Response:
     return render(request, "organisations/import.html", report=None, columns=COLUMNS)
 
 
-@router.post("/organisations/import", dependencies=[CsrfForm])
+@router.post("/organisations/import", dependencies=[CsrfForm], openapi_extra=policy("org.import"))
 def import_upload(request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
                   file: Annotated[UploadFile | None, File()] = None,
                   dry_run: Annotated[bool, Form()] = False) -> Response:
+    status = None  # the report's: 200, or 422 for a refused file
     try:
         report = run_import(session, OrgImporter, actor=actor, upload=file, settings=settings, dry_run=dry_run)
-    except DomainError as exc:  # no file, or too large: the same page with the reason
+    except DomainError as exc:  # no file, too large, or no import at all for this user: the same page with the reason
+        if isinstance(exc, PermissionDenied) and actor.user_id is None:
+            raise  # the public is sent to sign in
+        status = 403 if isinstance(exc, PermissionDenied) else 422
         report = ImportReport(filename=(file.filename or "") if file else "", errors=[RowError(0, None, exc.code,
                                                                                         exc.params)])
     return render(request, "organisations/import.html", report=report, columns=COLUMNS,
-                  status_code=200 if report.ok else 422)
+                  status_code=status or (200 if report.ok else 422))
 
 
 @router.get("/organisations/{org_id}")

@@ -21,6 +21,7 @@ from yrdhub.outputs.models import Report
 from yrdhub.outputs.schemas import ReportCreate, ReportMove, ReportUpdate
 from yrdhub.programmes.models import Project
 from yrdhub.regions import orgs
+from yrdhub.web.api.common import policy
 from yrdhub.web.api.outputs import client_of, file_response
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep, WriteSessionDep
 from yrdhub.web.errors import status_of
@@ -126,7 +127,7 @@ def new_report(request: Request, session: SessionDep, actor: ActorDep) -> Respon
     return _form_page(request, actor, {"org": org.name if org else "", "type": "final", "openness": "public"}, [])
 
 
-@router.post("/outputs/reports/new", dependencies=[CsrfForm])
+@router.post("/outputs/reports/new", dependencies=[CsrfForm], openapi_extra=policy("output.create"))
 def create_report(request: Request, session: SessionDep, actor: ActorDep,
                   form: Annotated[ReportForm, Form()]) -> Response:
     errors: list[Any] = []
@@ -178,7 +179,7 @@ def report_page(report_id: RowId, request: Request, session: WriteSessionDep, ac
     return _report_page(request, session, actor, report, done=done)
 
 
-@router.post("/outputs/reports/{report_id}/edit", dependencies=[CsrfForm])
+@router.post("/outputs/reports/{report_id}/edit", dependencies=[CsrfForm], openapi_extra=policy("output.create"))
 def edit_report(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                 form: Annotated[ReportForm, Form()]) -> Response:
     report = queries.get_report(session, actor=actor, report_id=report_id)
@@ -202,7 +203,7 @@ def edit_report(report_id: RowId, request: Request, session: SessionDep, actor: 
     return RedirectResponse(f"/outputs/reports/{report.id}?done=saved", status_code=303)
 
 
-@router.post("/outputs/reports/{report_id}/transitions", dependencies=[CsrfForm])
+@router.post("/outputs/reports/{report_id}/transitions", dependencies=[CsrfForm], openapi_extra=policy("lifecycle"))
 def move_report(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                 form: Annotated[MoveForm, Form()]) -> Response:
     report = queries.get_report(session, actor=actor, report_id=report_id)
@@ -237,7 +238,7 @@ def report_download(report_id: RowId, request: Request, session: WriteSessionDep
     return file_response(report, stored)
 
 
-@router.post("/outputs/reports/{report_id}/file", dependencies=[CsrfForm])
+@router.post("/outputs/reports/{report_id}/file", dependencies=[CsrfForm], openapi_extra=policy("output.upload"))
 def report_upload(report_id: RowId, request: Request, session: SessionDep, actor: ActorDep, settings: SettingsDep,
                   file: Annotated[UploadFile, File()]) -> Response:
     report = queries.get_report(session, actor=actor, report_id=report_id)

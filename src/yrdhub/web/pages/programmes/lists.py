@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from yrdhub.accounts.actor import Actor
+from yrdhub.accounts.policy import PermissionDenied
 from yrdhub.errors import DomainError, NotFound
 from yrdhub.i18n import BEIJING
 from yrdhub.programmes import offers, queries, writes
@@ -18,6 +19,7 @@ from yrdhub.programmes.labels import PROVINCES
 from yrdhub.programmes.models import Call, Programme
 from yrdhub.programmes.schemas import CallCreate, ProgrammeCreate, ProjectCreate
 from yrdhub.regions.models import ORG_TYPES
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
 from yrdhub.web.pages.programmes.common import (
     PROJECT_FIELDS,
@@ -55,7 +57,7 @@ def programme_list(request: Request, session: SessionDep, actor: ActorDep, funde
     return _list_page(request, session, actor, funder, participant, cursor or None)
 
 
-@router.post("/programmes", dependencies=[CsrfForm])
+@router.post("/programmes", dependencies=[CsrfForm], openapi_extra=policy("programme.create"))
 async def create_programme(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     form = await request.form()
     entered: dict[str, Any] = {k: text(form, k) for k in ("code", "name", "name_en", "description")}
@@ -64,6 +66,8 @@ async def create_programme(request: Request, session: SessionDep, actor: ActorDe
         programme = writes.create_programme(session, actor=actor, data=build(ProgrammeCreate, entered))
         session.commit()
         return RedirectResponse(f"/programmes/{programme.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _list_page(request, session, actor, status_code=422, errors=problems(exc), entered=entered)
@@ -84,7 +88,7 @@ def programme_page(programme_id: RowId, request: Request, session: SessionDep, a
     return _programme_page(request, session, actor, get_programme(session, programme_id))
 
 
-@router.post("/programmes/{programme_id}/calls", dependencies=[CsrfForm])
+@router.post("/programmes/{programme_id}/calls", dependencies=[CsrfForm], openapi_extra=policy("programme.manage"))
 async def open_call(programme_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     programme = get_programme(session, programme_id)
     form = await request.form()
@@ -97,6 +101,8 @@ async def open_call(programme_id: RowId, request: Request, session: SessionDep, 
         call = writes.create_call(session, actor=actor, programme=programme, data=build(CallCreate, values))
         session.commit()
         return RedirectResponse(f"/calls/{call.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _programme_page(request, session, actor, get_programme(session, programme_id), status_code=422,
@@ -123,7 +129,7 @@ def call_page(call_id: RowId, request: Request, session: SessionDep, actor: Acto
     return _call_page(request, session, actor, get_call(session, call_id), cursor or None)
 
 
-@router.post("/calls/{call_id}/projects", dependencies=[CsrfForm])
+@router.post("/calls/{call_id}/projects", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 async def apply(call_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     call = get_call(session, call_id)
     form = await request.form()
@@ -133,6 +139,8 @@ async def apply(call_id: RowId, request: Request, session: SessionDep, actor: Ac
         project = writes.create_project(session, actor=actor, call=call, data=data)
         session.commit()
         return RedirectResponse(f"/projects/{project.id}?done=created", status_code=303)
+    except PermissionDenied:
+        raise  # as from the API: the public is sent to sign in, anyone else refused (403)
     except DomainError as exc:
         session.rollback()
         return _call_page(request, session, actor, get_call(session, call_id), status_code=422,

@@ -22,6 +22,7 @@ from yrdhub.programmes.common import get_call, get_programme
 from yrdhub.programmes.models import Call, Project
 from yrdhub.programmes.schemas import ChangeIn, MilestoneDoneIn, MilestoneIn, ProjectUpdate, plain_decimal
 from yrdhub.regions.models import Organisation
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
 from yrdhub.web.errors import status_of
 from yrdhub.web.pages.programmes.common import build, names, page, problems, project_form, years
@@ -115,7 +116,7 @@ def step(request: Request, session: SessionDep, actor: Actor, project_id: int, r
     return RedirectResponse(f"/projects/{project_id}?done={done}", status_code=303)
 
 
-@router.post("/projects/{project_id}/edit", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/edit", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 async def edit_draft(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """The draft's edit form: every field is sent; what differs is changed (audited, re-indexed). Bad values
     re-render the form with what was entered and why; a refusal (submitted already, another organisation) shows
@@ -132,19 +133,19 @@ async def edit_draft(project_id: RowId, request: Request, session: SessionDep, a
                 lambda p: writes.update_draft(session, actor=actor, project=p, data=data), "edited")
 
 
-@router.post("/projects/{project_id}/submit", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/submit", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 def submit(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     return step(request, session, actor, project_id, lambda p: moves.submit(session, actor=actor, project=p),
                 "submitted")
 
 
-@router.post("/projects/{project_id}/review/start", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/review/start", dependencies=[CsrfForm], openapi_extra=policy("programme.manage"))
 def start_review(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep) -> Response:
     return step(request, session, actor, project_id,
                 lambda p: moves.move(session, actor=actor, project=p, name="start_review"), "review_started")
 
 
-@router.post("/projects/{project_id}/reviewers", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/reviewers", dependencies=[CsrfForm], openapi_extra=policy("programme.manage"))
 def assign_reviewer(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                     username: Annotated[str, Form()] = "") -> Response:
     def run(project: Project) -> object:
@@ -156,7 +157,7 @@ def assign_reviewer(project_id: RowId, request: Request, session: SessionDep, ac
     return step(request, session, actor, project_id, run, "assigned")
 
 
-@router.post("/projects/{project_id}/funding/{province}", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/funding/{province}", dependencies=[CsrfForm], openapi_extra=policy("project.fund"))
 def sign_off(project_id: RowId, province: str, request: Request, session: SessionDep, actor: ActorDep,
              decision: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
     if province not in labels.PROVINCES or decision not in ("approve", "refuse"):
@@ -166,7 +167,7 @@ def sign_off(project_id: RowId, province: str, request: Request, session: Sessio
                                                 approve=decision == "approve", reason=reason), "signed")
 
 
-@router.post("/projects/{project_id}/transitions", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/transitions", dependencies=[CsrfForm], openapi_extra=policy("lifecycle"))
 def transition(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                action: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id,
@@ -174,7 +175,7 @@ def transition(project_id: RowId, request: Request, session: SessionDep, actor: 
                 action if action in labels.PROJECT_DONE else "saved")
 
 
-@router.post("/projects/{project_id}/milestones", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/milestones", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 def add_milestone(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                   title: Annotated[str, Form()] = "", due: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id, lambda p: moves.add_milestone(
@@ -182,7 +183,8 @@ def add_milestone(project_id: RowId, request: Request, session: SessionDep, acto
         "milestone")
 
 
-@router.post("/projects/{project_id}/milestones/{milestone_id}/done", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/milestones/{milestone_id}/done", dependencies=[CsrfForm],
+             openapi_extra=policy("project.apply"))
 def milestone_done(project_id: RowId, milestone_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                    evidence: Annotated[str, Form()] = "", done_on: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id, lambda p: moves.complete_milestone(
@@ -190,14 +192,15 @@ def milestone_done(project_id: RowId, milestone_id: RowId, request: Request, ses
         data=build(MilestoneDoneIn, {"evidence": evidence, "done_on": done_on or None})), "milestone_done")
 
 
-@router.post("/projects/{project_id}/changes", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/changes", dependencies=[CsrfForm], openapi_extra=policy("project.apply"))
 def request_change(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                    kind: Annotated[str, Form()] = "", description: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id, lambda p: moves.request_change(
         session, actor=actor, project=p, data=build(ChangeIn, {"kind": kind, "description": description})), "change")
 
 
-@router.post("/projects/{project_id}/changes/{change_id}/decision", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/changes/{change_id}/decision", dependencies=[CsrfForm],
+             openapi_extra=policy("programme.manage"))
 def decide_change(project_id: RowId, change_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                   decision: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "") -> Response:
     if decision not in ("approve", "refuse"):

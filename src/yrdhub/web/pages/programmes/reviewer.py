@@ -13,6 +13,7 @@ from yrdhub.errors import NotFound
 from yrdhub.programmes import offers, queries, review
 from yrdhub.programmes.schemas import ConflictIn, ReviewIn
 from yrdhub.regions.models import Organisation
+from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep
 from yrdhub.web.pages.programmes.common import build, names, page
 from yrdhub.web.pages.programmes.projects import step
@@ -40,7 +41,7 @@ def review_view(project_id: RowId, request: Request, session: SessionDep, actor:
     return review_page(request, session, actor, project_id)
 
 
-@router.post("/projects/{project_id}/review", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/review", dependencies=[CsrfForm], openapi_extra=policy("project.review"))
 def submit_review(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                   score: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id, lambda p: review.submit_review(
@@ -48,7 +49,7 @@ def submit_review(project_id: RowId, request: Request, session: SessionDep, acto
         "reviewed", render=review_page)
 
 
-@router.post("/projects/{project_id}/conflict", dependencies=[CsrfForm])
+@router.post("/projects/{project_id}/conflict", dependencies=[CsrfForm], openapi_extra=policy("project.review"))
 def declare_conflict(project_id: RowId, request: Request, session: SessionDep, actor: ActorDep,
                      reason: Annotated[str, Form()] = "") -> Response:
     return step(request, session, actor, project_id, lambda p: review.declare_conflict(
