@@ -125,14 +125,12 @@ POLICY: dict[str, Rule] = {
     "monitoring.task_report": _any(_office, _in_province("jurisdiction_admin")),
     "monitoring.task_reopen": _office,  # a completed plan task is reopened, with a reason
     "monitoring.return": _any(_office, _in_province("jurisdiction_admin")),
-    "monitoring.read_draft": _any(_office, _in_province("statistician", "jurisdiction_admin")),
     # programmes: owners manage, applicants' organisations apply, each funder signs its own share
     "programme.create": _any(_office, _all_owners_admin),
     "programme.manage": _any(_office, _owner_admin),  # calls, review set-up, contract, checks, acceptance
     "project.apply": _org_member,  # create, edit, submit, change requests, milestones (the lead organisation)
     "project.fund": _in_province("jurisdiction_admin"),  # the funder's own sign-off only
     "project.review": _assigned_expert,
-    "project.read_draft": _any(_office, _owner_admin, _org_member, _assigned_expert),
     "project.record_share": _any(_office, _in_province("jurisdiction_admin")),  # a funder's decision, recorded
     # outputs: an organisation's members register its reports (drafts) and achievements and submit the reports;
     # the jurisdiction's S&T department (or the joint office) accepts them; the joint office withdraws them
@@ -146,8 +144,9 @@ POLICY: dict[str, Rule] = {
     "programme.import": _any(_office, _some_province_admin),  # bulk files; each row then by its owners' rules
 }
 
-# Actions that only read; everything else needs a token's "write" scope.
-READ_ACTIONS: frozenset[str] = frozenset({"monitoring.read_draft", "project.read_draft", "output.usage"})
+# Actions that only read (who reads a record is its read rule: accounts/access.py); everything else needs a
+# token's "write" scope.
+READ_ACTIONS: frozenset[str] = frozenset({"output.usage"})
 
 
 def can(actor: Actor, action: str, target: Target | None = None) -> bool:

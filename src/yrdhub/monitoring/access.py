@@ -1,7 +1,7 @@
 """Who may read monitoring's records, stated once per model (the WHERE clause of every get and list).
 
 - Submissions: accepted data are public; other states are read by the joint office and by the statisticians and
-  admins of the submission's jurisdiction (as `monitoring.read_draft` always said).
+  admins of the submission's jurisdiction.
 - Evaluation runs: published (and superseded) runs are public; a run not yet published is the office's.
 - Frameworks, plan tasks and their progress reports, measured values and the records behind them: public.
 """
