@@ -127,20 +127,3 @@ class ProjectRead(ProjectSummary):
 class ProjectPage(BaseModel):
     items: list[ProjectSummary]
     next_cursor: str | None
-
-
-class ImportRow(BaseModel):
-    line: int
-    column: str | None
-    code: str
-    message: str
-
-
-class ImportResult(BaseModel):
-    filename: str
-    format: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool

@@ -147,20 +147,3 @@ class OrgMergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     into: int = Field(ge=1, le=MAX_ID, description="id of the organisation that absorbs this one")
-
-
-class ImportRowError(BaseModel):
-    line: int = Field(description="the file's line (0: the file as a whole); for JSON, the item's number")
-    column: str | None = Field(description="the column as headed in the file")
-    code: str
-    message: str
-
-
-class ImportResult(BaseModel):
-    filename: str
-    format: str
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    dry_run: bool = False
