@@ -68,6 +68,7 @@ lint: install
 # The CLI reference is generated from the Typer app (the test suite fails when it is stale).
 docs: $(STAMP)
 	$(BIN)/cog -r docs/cli.md
+	$(BIN)/cog -I src -r docs/api.md
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

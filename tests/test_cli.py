@@ -108,3 +108,18 @@ def test_make_run_sequence_with_samples_still_creates_the_admin(fresh_db: str) -
     code, out = run("users", "bootstrap")
     assert code == 0 and "office_admin: admin" in out
     assert "已存在" in run("data", "load", "--samples")[1]
+
+
+def test_serve_refuses_a_database_whose_schema_is_behind(fresh_db: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from yrdhub.migrate import alembic_config, upgrade
+
+    code, out = run("serve")
+    out = out.replace("\n", "")  # the console wraps long lines
+    assert code == 1 and "yrdhub db upgrade" in out and "数据库尚无数据表" in out
+    upgrade(fresh_db, revision="head-1")
+    head = ScriptDirectory.from_config(alembic_config(fresh_db)).get_current_head()
+    code, out = run("serve")
+    out = out.replace("\n", "")
+    assert code == 1 and "yrdhub db upgrade" in out and f"需要 {head}" in out

@@ -102,6 +102,9 @@ register({
     "not_found": N_("Not found."),
     "state_changed": N_("Someone else changed this record at the same time; reload it and try again."),
     "duplicate": N_("This conflicts with an existing record (a duplicate code or number); nothing was written."),
+    "db.empty": N_("The database has no tables yet. Run “yrdhub db upgrade” first."),
+    "db.behind": N_("The database schema is at revision {current}; this version needs {head}. Run "
+                    "“yrdhub db upgrade” first."),
 })
 
 

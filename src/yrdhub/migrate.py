@@ -6,7 +6,11 @@ import importlib.resources
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, create_engine
+
+from yrdhub.errors import DomainError
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -26,3 +30,19 @@ def upgrade(url: str, connection: Connection | None = None, revision: str = "hea
     if connection is not None:
         config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+def require_current(url: str) -> None:
+    """Refuse (`db.empty`, `db.behind`) a database whose schema is not this code's: a server started on it
+    would fail on the first query that touches a new column, so it does not start."""
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    if current is None:
+        raise DomainError("db.empty")
+    if current != head:
+        raise DomainError("db.behind", current=current, head=head)

@@ -82,7 +82,11 @@ def serve(host: str | None = None, port: int | None = None, reload: bool = False
     """启动平台 Start the web platform."""
     import uvicorn
 
+    from yrdhub.migrate import require_current
+
     settings = get_settings()
+    with refused():
+        require_current(settings.database_url)
     host, port = host or settings.host, port or settings.port
     console.print(f"yrdhub 正在运行 running at [bold]http://{host}:{port}[/bold]  (Ctrl+C 停止 to stop)")
     uvicorn.run("yrdhub.web.app:create_app", factory=True, host=host, port=port, reload=reload,
