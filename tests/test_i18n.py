@@ -205,3 +205,23 @@ def test_the_template_check_finds_text() -> None:
     sample = ('<p title="提示">{{ _("Saved") }} 保存 <b>{{ x }}</b> Save</p>{% trans %}Kept{% endtrans %}'
               '<input placeholder="name">{# 注释 #}<script>var a = "js";</script>')
     assert sorted(_visible_literals(sample)) == ["Save", "name", "保存", "提示"]
+
+
+SCRIPTS = sorted((SRC / "web" / "static" / "js").glob("*.js"))  # ours; third-party files are under vendor/
+# A text chosen by language in a script: `lang === "en" ? "…" : "…"` (choosing a data field is not text).
+SCRIPT_TERNARY = re.compile(r"""(?:lang|en)\s*(?:===?\s*["']en["'])?\s*\?\s*["'`][^"'`]*[A-Za-z\u3400-\u9fff]""")
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
+def test_scripts_hold_no_text(script: Path) -> None:
+    """A chart's words come from the page (`yrd.text()`, the #page-text block the template fills from the
+    catalogues): a script holds no Chinese and chooses no text by language."""
+    source = script.read_text(encoding="utf-8")
+    assert not CJK.search(source), CJK.findall(source)[:10]
+    assert not SCRIPT_TERNARY.search(source), SCRIPT_TERNARY.findall(source)[:5]
+
+
+def test_the_script_check_finds_text() -> None:
+    assert SCRIPT_TERNARY.search('name: en ? "projects" : "x"')
+    assert SCRIPT_TERNARY.search('lang === "en" ? "100m yuan" : "y"')
+    assert not SCRIPT_TERNARY.search("wrap(name, lang === \"en\" ? 18 : 8)")

@@ -48,6 +48,28 @@ def test_home_map_language_login_and_token(live_server: str, browser, tmp_path: 
     assert me.status_code == 200 and me.json()["username"] == "browser"
 
 
+CHART_WORDS = """() => {
+  const option = (id) => echarts.getInstanceByDom(document.getElementById(id)).getOption();
+  return {unit: option("rd-chart").yAxis[0].name, scale: option("yrd-map").visualMap[0].text,
+          legend: option("rd-chart").legend[0].data || option("rd-chart").series.map((s) => s.name)};
+}"""
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", {"unit": "亿元", "scale": ["高", "低"], "legend": ["上海", "江苏", "浙江", "安徽"]}),
+    ("en", {"unit": "100 million yuan", "scale": ["high", "low"],
+            "legend": ["Shanghai", "Jiangsu", "Zhejiang", "Anhui"]}),
+])
+def test_the_charts_speak_the_pages_language(  # type: ignore[no-untyped-def]
+    live_server: str, browser, lang: str, words: dict[str, object]
+) -> None:
+    """A chart's words come from the page's catalogue (scripts hold no text)."""
+    page = browser.new_page()
+    page.goto(f"{live_server}/?lang={lang}")
+    page.locator("#yrd-map[data-drawn-regions='41']").wait_for(timeout=20_000)
+    assert page.evaluate(CHART_WORDS) == words
+
+
 def test_region_and_organisation_pages_render(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto(live_server + "/regions/320000")

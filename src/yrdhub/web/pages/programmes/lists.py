@@ -161,7 +161,6 @@ def jurisdiction_page(code: str, request: Request, session: SessionDep, actor: A
     regions = names(session)
     english = request.state.lang == "en"
     chart = {
-        "lang": request.state.lang,
         "years": list(totals["by_year"]),
         "running": [float(v["running"]) for v in totals["by_year"].values()],
         "applied": [float(v["applied"]) for v in totals["by_year"].values()],

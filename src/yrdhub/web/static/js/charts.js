@@ -9,6 +9,11 @@ yrd.readJson = function (id) {
   return el ? JSON.parse(el.textContent) : null;
 };
 
+/* The page's words for its charts, translated by the server (the #page-text block): scripts hold no text. */
+yrd.text = function () {
+  return yrd.readJson("page-text") || {};
+};
+
 /* Register the YRD boundaries once per page; current ECharts ships no maps. */
 yrd.loadMap = async function (url, name) {
   if (echarts.getMap(name)) return echarts.getMap(name).geoJSON;
@@ -21,16 +26,17 @@ yrd.loadMap = async function (url, name) {
 yrd.lineChart = function (el, data, provinces, lang, unit) {
   const chart = echarts.init(el, null, { renderer: "canvas" });
   const series = Object.entries(data.series).map(([code, values]) => ({
-    name: provinces[code][lang === "en" ? "en" : "zh"],
+    name: provinces[code][lang],  // the provinces come with their "zh" and "en" names
     type: "line", smooth: true, symbolSize: 5, data: values,
     itemStyle: { color: yrd.PROVINCE_COLOURS[code] }, lineStyle: { width: 2 },
   }));
   chart.setOption({
     tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : `${v} ${unit}`) },
-    legend: { top: 0 },
-    grid: { left: 50, right: 16, top: 36, bottom: 28 },
+    legend: { bottom: 0 },  // below the plot: the unit over the axis has the top to itself, in any language
+    grid: { left: 50, right: 16, top: 32, bottom: 56 },
     xAxis: { type: "category", data: data.years, boundaryGap: false },
-    yAxis: { type: "value", name: unit, nameGap: 12, splitLine: { lineStyle: { color: "#eee" } } },
+    yAxis: { type: "value", name: unit, nameGap: 12, nameTextStyle: { align: "left" },
+             splitLine: { lineStyle: { color: "#eee" } } },
     series,
   });
   window.addEventListener("resize", () => chart.resize());

@@ -4,7 +4,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   const data = yrd.readJson("home-data");
   const mapEl = document.getElementById("yrd-map");
   const lang = mapEl.dataset.lang;
-  yrd.lineChart(document.getElementById("rd-chart"), data.rd, data.provinces, lang, lang === "en" ? "100m yuan" : "亿元");
+  const text = yrd.text();
+  yrd.lineChart(document.getElementById("rd-chart"), data.rd, data.provinces, lang, text.rd_unit);
   yrd.lineChart(document.getElementById("intensity-chart"), data.intensity, data.provinces, lang, "%");
 
   const geojson = await yrd.loadMap(mapEl.dataset.geojson, "yrd-cities");
@@ -20,11 +21,11 @@ document.addEventListener("DOMContentLoaded", async () => {
   chart.setOption({
     tooltip: {
       trigger: "item",
-      formatter: (p) => (p.data ? `${lang === "en" ? p.data.name_en : p.name}<br>${p.value.toLocaleString()} ${lang === "en" ? "×10k persons" : "万人"}` : p.name),
+      formatter: (p) => (p.data ? `${lang === "en" ? p.data.name_en : p.name}<br>${p.value.toLocaleString()} ${text.population_unit}` : p.name),
     },
     visualMap: {
       min: Math.min(...values), max: Math.max(...values), left: 8, bottom: 8, calculable: true,
-      text: [lang === "en" ? "high" : "高", lang === "en" ? "low" : "低"],
+      text: [text.high, text.low],
       inRange: { color: ["#e8f1fa", "#9ecae1", "#3182bd", "#08306b"] },
     },
     series: [{
