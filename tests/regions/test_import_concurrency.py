@@ -53,6 +53,7 @@ def test_three_simultaneous_imports_write_the_rows_once(fresh_url: str) -> None:
         for thread in threads:
             thread.join(timeout=120)
 
+        assert len(reports) == IMPORTS
         assert all(not isinstance(r, Exception) and r is not None and r.ok for r in reports), reports
         assert sorted((r.created, r.unchanged) for r in reports) == [(0, 3), (0, 3), (3, 0)]
         with session_factory(engine)() as session:
