@@ -178,6 +178,8 @@ class Members(Clause):
     org: ColumnElement[Any] | InstrumentedAttribute[Any]
     parent: InstrumentedAttribute[Any]
     roles: tuple[str, ...] = ("org_admin", "member")
+    # Its name in SQL: a rule with two Members clauses (e.g. the paying and the hosting organisation) needs two.
+    name: str = "readable_orgs"
 
     def _tree(self) -> tuple[Any, Any]:
         table = self.parent.class_.__table__
@@ -188,7 +190,7 @@ class Members(Clause):
         if not mine or not _reads(actor):
             return false()
         node, up = self._tree()
-        below = select(node.label("id")).where(node.in_(mine)).cte("readable_orgs", recursive=True)
+        below = select(node.label("id")).where(node.in_(mine)).cte(self.name, recursive=True)
         below = below.union(select(node).where(up == below.c.id))
         return self.org.in_(select(below.c.id))
 

@@ -88,6 +88,11 @@ def _some_org_member(actor: Actor, _t: Target) -> bool:
     return bool(actor.org_ids("org_admin", "member"))
 
 
+def _some_org_admin(actor: Actor, _t: Target) -> bool:
+    """For whole-file imports of instruments; each row then by its host organisation."""
+    return bool(actor.org_ids("org_admin"))
+
+
 def _org_admin(actor: Actor, t: Target) -> bool:
     return bool(set(t.org_ids) & actor.org_ids("org_admin"))
 
@@ -142,6 +147,16 @@ POLICY: dict[str, Rule] = {
     "output.upload": _any(_office, _org_member),  # a draft's original file (its text becomes the full text)
     "output.import": _any(_office, _some_org_member),  # bulk files; each row then as its single write
     "programme.import": _any(_office, _some_province_admin),  # bulk files; each row then by its owners' rules
+    # resources: the joint office keeps the registry of facilities; a host organisation's admins (its instrument
+    # managers) register its instruments, prices, training records and outages, and record the use of bookings;
+    # members of an organisation book on its behalf; the booker or the host cancels
+    "facility.manage": _office,
+    "instrument.manage": _any(_office, _org_admin),
+    "instrument.import": _any(_office, _some_org_admin),  # bulk files; each row then as its single write
+    "booking.create": _org_member,
+    "booking.cancel": _any(_office, _self, _org_admin),
+    "booking.confirm": _office,  # from the waiting list, made by the platform when a slot frees
+    "booking.record_use": _any(_office, _org_admin),
 }
 
 # Actions that only read (who reads a record is its read rule: accounts/access.py); everything else needs a
