@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from yrdhub.accounts import audit
 from yrdhub.accounts.actor import Actor
-from yrdhub.accounts.policy import readable
+from yrdhub.accounts.policy import authorize, readable
 from yrdhub.errors import DomainError
 from yrdhub.i18n import BEIJING
 from yrdhub.resources import bookings, tariff
@@ -50,12 +50,14 @@ def _month_to_date(session: Session, booking: Booking, unit: str, month: str) ->
 def record_use(session: Session, *, actor: Actor, booking: Booking, data: UsageCreate) -> Usage:
     """Record the metered use of a confirmed booking and charge it."""
     before_state = bookings.snapshot(booking)
-    LIFECYCLE.move(booking, "record_use", actor=actor, target=bookings.target_of(session, booking))
-    session.flush()  # the move first (it compares and sets the booking's version), outside the retried part
+    target = bookings.target_of(session, booking)
     rate = _rate(session, booking)
     unit = rate.unit if rate is not None else ("sample" if booking.service_type == "sample_testing" else "hour")
+    authorize(actor, "booking.record_use", target)  # who may, before what is missing
     if unit == "sample" and data.samples is None:
         raise DomainError("booking.use_samples", field="samples")
+    LIFECYCLE.move(booking, "record_use", actor=actor, target=target)
+    session.flush()  # the move first (it compares and sets the booking's version), outside the retried part
     quantity = data.samples if unit == "sample" else int((data.ended_at - data.started_at).total_seconds() // 60)
     assert quantity is not None and quantity > 0
     month = month_of(data.started_at)
