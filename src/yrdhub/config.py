@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     login_lockout_s: int = 15 * 60
     token_default_days: int = 90
     default_lang: Literal["zh", "en"] = "zh"
+    # The platform's CSTR registry prefix (科技资源标识, GB/T 32843), once assigned: instruments then show their
+    # identifiers "CSTR:<prefix>.14.<code>". Empty: none is shown.
+    cstr_prefix: str = Field(default="", pattern=r"^(\d{5})?$")
     # Largest file accepted for upload (report files, import files, templates), in MB.
     max_upload_mb: int = Field(default=50, ge=1, le=1024)
     # Most rows accepted in one import file.

@@ -49,6 +49,7 @@ class World:
     report: int | None = None  # a draft public report of org_a (its file, its edit, its submission)
     achievement: int | None = None  # an achievement of org_a
     evaluation: int | None = None  # a computed (unpublished) evaluation run
+    res: dict[str, int] | None = None  # an instrument of org_a and bookings of it (by the victim, for org_b)
 
 
 def build_world(session: Session) -> World:
@@ -64,7 +65,44 @@ def build_world(session: Session) -> World:
     world.prog = _programmes(session, a.id)
     world.report, world.achievement = _report(session, a.id)
     world.evaluation = _evaluation(session)
+    world.res = _resources(session, a.id, b.id, victim)
     return world
+
+
+def _resources(session: Session, host: int, payer: int, booker: User) -> dict[str, int]:
+    """An instrument hosted by org_a and three confirmed bookings of it, made by a member of org_b."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from yrdhub.db import utcnow
+    from yrdhub.resources import bookings, instruments
+    from yrdhub.resources.schemas import BookingCreate, InstrumentCreate
+
+    instrument = instruments.create(session, actor=SYSTEM, data=InstrumentCreate(
+        code="M-INS-0001", name="矩阵仪器", category="分析仪器", value_yuan=Decimal(500_000), org_id=host))
+    member = Actor(user_id=booker.id, username=booker.username, grants=(Grant("member", f"org:{payer}"),),
+                   via="system")
+    ids = {"instrument": instrument.id}
+    start = (utcnow() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
+    for n, key in enumerate(("cancel", "use", "miss")):
+        begins = start + timedelta(hours=2 * n)
+        ids[key] = bookings.book(session, actor=member, data=BookingCreate(
+            instrument_id=instrument.id, org_id=payer, starts_at=begins, ends_at=begins + timedelta(hours=1))).id
+    return ids
+
+
+def _res(w: World) -> dict[str, int]:
+    assert w.res is not None
+    return w.res
+
+
+def _when(days: int) -> dict[str, str]:
+    from datetime import timedelta
+
+    from yrdhub.db import utcnow
+
+    start = (utcnow() + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    return {"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
 
 
 def _report(session: Session, org_id: int) -> tuple[int, int]:
@@ -371,6 +409,42 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "POST /api/v1/monitoring/evaluations/{run_id}/publish": (
         lambda c, w, h: c.post(f"/api/v1/monitoring/evaluations/{w.evaluation}/publish", headers=h),
         {"office_admin"}),
+    "POST /api/v1/resources/instruments": (
+        lambda c, w, h: c.post("/api/v1/resources/instruments", headers=h, json={
+            "code": "M-INS-0002", "name": "新仪器", "category": "分析仪器", "value_yuan": "300000", "org_id": w.org_a}),
+        {"office_admin", "org_admin_own"}),
+    "PUT /api/v1/resources/instruments/{instrument_id}": (
+        lambda c, w, h: c.put(f"/api/v1/resources/instruments/{_res(w)['instrument']}", headers=h, json={
+            "code": "M-INS-0001", "name": "矩阵仪器（改）", "category": "分析仪器", "value_yuan": "500000",
+            "org_id": w.org_a}),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/instruments/import": (
+        lambda c, w, h: c.post("/api/v1/resources/instruments/import", headers=h, files={"file": ("i.csv", io.BytesIO(
+            f"仪器编号,仪器名称,仪器分类,原值（万元）,所属单位\nM-INS-0003,导入仪器,分析仪器,40,{w.org_a}\n"
+            .encode()), "text/csv")}),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/instruments/{instrument_id}/training": (
+        lambda c, w, h: c.post(f"/api/v1/resources/instruments/{_res(w)['instrument']}/training", headers=h,
+                               json={"user_id": 1}),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/instruments/{instrument_id}/outages": (
+        lambda c, w, h: c.post(f"/api/v1/resources/instruments/{_res(w)['instrument']}/outages", headers=h,
+                               json={**_when(20), "reason": "校准"}),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/bookings": (
+        lambda c, w, h: c.post("/api/v1/resources/bookings", headers=h, json={
+            "instrument_id": _res(w)["instrument"], "org_id": w.org_a, **_when(10)}),
+        {"org_admin_own", "member"}),
+    "POST /api/v1/resources/bookings/{booking_id}/cancel": (
+        lambda c, w, h: c.post(f"/api/v1/resources/bookings/{_res(w)['cancel']}/cancel", headers=h),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/bookings/{booking_id}/use": (
+        lambda c, w, h: c.post(f"/api/v1/resources/bookings/{_res(w)['use']}/use", headers=h, json={
+            k.replace("starts", "started").replace("ends", "ended"): v for k, v in _when(5).items()}),
+        {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/bookings/{booking_id}/miss": (
+        lambda c, w, h: c.post(f"/api/v1/resources/bookings/{_res(w)['miss']}/miss", headers=h),
+        {"office_admin", "org_admin_own"}),
 }
 # Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
@@ -383,11 +457,15 @@ HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitorin
     "POST /api/v1/projects/{project_id}/conflict", "POST /api/v1/projects/{project_id}/funding/{province}",
     # a report is a draft of its organisation until it is accepted
     "PATCH /api/v1/outputs/reports/{report_id}", "POST /api/v1/outputs/reports/{report_id}/transitions",
-    "POST /api/v1/outputs/reports/{report_id}/file"}
+    "POST /api/v1/outputs/reports/{report_id}/file",
+    # a booking is read by its booker, the paying and the hosting organisations' admins and the joint office
+    "POST /api/v1/resources/bookings/{booking_id}/cancel", "POST /api/v1/resources/bookings/{booking_id}/use",
+    "POST /api/v1/resources/bookings/{booking_id}/miss"}
 
 
 ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {
-    (f"POST /api/v1/outputs/{kind}/import", "org_admin_other") for kind in ("reports", "achievements")}
+    (f"POST /api/v1/outputs/{kind}/import", "org_admin_other") for kind in ("reports", "achievements")} | {
+    ("POST /api/v1/resources/instruments/import", "org_admin_other")}
 
 
 def write_routes(app: FastAPI) -> dict[str, dict[str, Any]]:

@@ -111,9 +111,11 @@ def book(session: Session, *, actor: Actor, data: BookingCreate, now: datetime |
     """Book an instrument for the actor on behalf of an organisation they belong to (confirmed at once when the
     time is free; on the waiting list when it is taken and `wait` is asked; refused otherwise)."""
     payer = session.get(Organisation, data.org_id)
+    target = Target() if payer is None else Target(province=payer.province_code,
+                                                   org_ids=orgs.ancestors(session, payer))
+    authorize(actor, "booking.create", target)  # nobody belongs to an organisation that does not exist
     if payer is None or payer.merged_into_id is not None or actor.user_id is None:
         raise DomainError("booking.no_org", field="org_id")
-    authorize(actor, "booking.create", Target(province=payer.province_code, org_ids=orgs.ancestors(session, payer)))
     instrument = instruments.get(session, data.instrument_id, actor=actor)
     _check_rules(session, instrument, actor.user_id, data, now or utcnow())
     group = price_group(session, payer, instrument)

@@ -177,5 +177,11 @@ def page(session: Session, *, actor: Actor, flt: InstrumentFilter, cursor: str |
     return paginate(session, _filtered(actor, flt), ORDER, cursor=cursor, limit=limit)
 
 
+def iterate(session: Session, *, actor: Actor, flt: InstrumentFilter) -> Any:
+    """Every matching instrument (for export), streamed."""
+    stmt = _filtered(actor, flt).order_by(Instrument.name, Instrument.id)
+    return session.execute(stmt.execution_options(yield_per=1000)).scalars()
+
+
 def by_code(session: Session, code: str) -> Instrument | None:
     return session.execute(select(Instrument).where(Instrument.code == code)).scalar_one_or_none()

@@ -27,6 +27,7 @@ from yrdhub.web.api import organisations as api_orgs
 from yrdhub.web.api import outputs as api_outputs
 from yrdhub.web.api import programmes as api_programmes
 from yrdhub.web.api import regions as api_regions
+from yrdhub.web.api import resources as api_resources
 from yrdhub.web.api import search as api_search
 from yrdhub.web.pages import accounts as page_accounts
 from yrdhub.web.pages import home as page_home
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
 
     for router in (api_regions.router, api_orgs.router, api_accounts.router, api_monitoring.router,
-                   api_programmes.router, api_outputs.router, api_search.router):
+                   api_programmes.router, api_outputs.router, api_resources.router, api_search.router):
         app.include_router(router, prefix="/api/v1")
     for router in (page_home.router, page_regions.router, page_orgs.router, page_accounts.router,
                    page_monitoring.router, page_programmes.router, page_outputs.router, page_search.router):
