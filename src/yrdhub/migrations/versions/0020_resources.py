@@ -20,6 +20,19 @@ down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+KINDS = (  # resources.models.FACILITY_KINDS, frozen here
+    "national_science_centre",
+    "major_facility",
+    "national_lab",
+    "yrd_lab",
+    "provincial_lab",
+    "tech_innovation_centre",
+    "industry_innovation_centre",
+    "manufacturing_innovation_centre",
+    "clinical_research_centre",
+    "computing_centre",
+    "data_centre",
+)
 HOLDING = "('confirmed', 'used')"
 OVERLAP = (
     "EXISTS (SELECT 1 FROM res_booking b WHERE b.instrument_id = NEW.instrument_id AND b.id IS NOT NEW.id"
@@ -44,7 +57,7 @@ def upgrade() -> None:
         sa.Column("sources", sa.JSON(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "kind IN ('national_science_centre', 'major_facility', 'national_lab', 'yrd_lab', 'provincial_lab', 'tech_innovation_centre', 'industry_innovation_centre', 'manufacturing_innovation_centre', 'clinical_research_centre', 'computing_centre', 'data_centre')",
+            "kind IN (" + ", ".join(f"'{k}'" for k in KINDS) + ")",
             name=op.f("ck_res_facility_kind"),
         ),
         sa.CheckConstraint(
