@@ -117,11 +117,13 @@ def data_load(samples: bool = typer.Option(False, "--samples", help="加入生�
     from yrdhub.monitoring import service as monitoring
     from yrdhub.monitoring import tasks as plan_tasks
     from yrdhub.regions.loader import load_bundled
+    from yrdhub.resources import facilities
 
     with unit_of_work() as session:
         report = load_bundled(session, actor=operator())
         submissions = monitoring.load_bundled(session, actor=operator())
         tasks = plan_tasks.load_bundled(session, actor=operator())
+        registry = facilities.load(session, actor=operator())
         evaluated = _default_evaluation(session)
         if samples:
             from yrdhub.cli.samples import load_samples
@@ -130,7 +132,8 @@ def data_load(samples: bool = typer.Option(False, "--samples", help="加入生�
             console.print("示例数据 sample data: " + ("已载入 loaded" if added else "已存在 already there"))
     console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
                   f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}; "
-                  f"监测数据 monitoring submissions: +{submissions}; 规划任务 plan tasks: +{tasks}"
+                  f"监测数据 monitoring submissions: +{submissions}; 规划任务 plan tasks: +{tasks}; "
+                  f"设施 facilities: +{registry['created']} ~{registry['updated']}"
                   + (f"; 评估 evaluation #{evaluated}" if evaluated else ""))
 
 

@@ -34,12 +34,21 @@ PROJECTS = [  # (code suffix, title, lead index, partners, funders, final state)
 ]
 
 
+INSTRUMENTS = [  # (code, name, category, maker, value in yuan, host index, hourly prices: internal/same/cross)
+    ("SAMPLE-INS-01", "场发射扫描电子显微镜（示例）", "分析仪器", "示例仪器公司", 3_600_000, 0, (120, 240, 260)),
+    ("SAMPLE-INS-02", "X射线光电子能谱仪（示例）", "分析仪器", "示例仪器公司", 5_200_000, 1, (200, 360, 400)),
+    ("SAMPLE-INS-03", "五轴联动加工中心（示例）", "工艺试验仪器", "示例机床公司", 2_800_000, 2, (150, 300, 330)),
+    ("SAMPLE-INS-04", "稀释制冷机（示例）", "物理性能测试仪器", "示例低温公司", 9_800_000, 3, (300, 500, 550)),
+]
+
+
 def load_samples(session: Session, *, actor: Actor) -> int:
     """Idempotent: nothing happens when the samples are already there (but for a fresh search index of the
     projects: a database loaded before projects were searchable gets them indexed)."""
+    instruments_added = _sample_instruments(session, actor)
     if session.execute(select(Programme).where(Programme.code == "SAMPLE-YRD-JOINT")).scalar_one_or_none():
         indexing.reindex_all(session)
-        return 0
+        return instruments_added
     created = [orgs.resolve(session, name) or orgs.create(session, actor=actor,
                                                           data=OrgCreate(name=name, type=kind, region=region))
                for name, kind, region in ORGS]
@@ -101,3 +110,24 @@ def _advance(session: Session, office: Actor, applicant: Actor, project: Project
     for action, step in (("contract", 3), ("midterm", 4), ("accept", 5)):
         if target >= step:
             moves.move(session, actor=office, project=project, name=action, reason="示例")
+
+
+def _sample_instruments(session: Session, actor: Actor) -> int:
+    """Generated instruments at the sample organisations, with prices per price group (marked 示例)."""
+    from yrdhub.resources import instruments
+    from yrdhub.resources.schemas import InstrumentCreate
+
+    if instruments.by_code(session, INSTRUMENTS[0][0]) is not None:
+        return 0
+    hosts = [orgs.resolve(session, name) or orgs.create(session, actor=actor,
+                                                        data=OrgCreate(name=name, type=kind, region=region))
+             for name, kind, region in ORGS]
+    for code, name, category, maker, value, host, prices in INSTRUMENTS:
+        rates = [{"price_group": group, "unit": "hour", "steps": [[0, Decimal(price)], [20, Decimal(price) * 8 / 10]]}
+                 for group, price in zip(("internal", "same_jurisdiction", "cross_jurisdiction"), prices,
+                                         strict=True)]
+        instruments.create(session, actor=actor, is_sample=True, data=InstrumentCreate(
+            code=code, name=name, category=category, maker=maker, value_yuan=Decimal(value), org_id=hosts[host].id,
+            lab="示例公共技术服务平台", purchase_year=2021, functions="生成的示例仪器，用于体验预约与计费。",
+            service_types=["self_operated", "sample_testing"], rates=rates))
+    return 1

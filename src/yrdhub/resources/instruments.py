@@ -95,11 +95,12 @@ def _set_rates(session: Session, instrument: Instrument, data: InstrumentCreate)
     session.flush()
 
 
-def create(session: Session, *, actor: Actor, data: InstrumentCreate) -> Instrument:
+def create(session: Session, *, actor: Actor, data: InstrumentCreate, is_sample: bool = False) -> Instrument:
+    """Register an instrument (`is_sample`: generated sample data, marked as such wherever it is shown)."""
     authorize(actor, "instrument.manage", target_of(session, data.org_id))
     if session.execute(select(Instrument.id).where(Instrument.code == data.code)).first():
         raise Conflict("instrument.code_taken", field="code", code=data.code)
-    instrument = Instrument(**_values(session, data))
+    instrument = Instrument(**_values(session, data), is_sample=is_sample)
     session.add(instrument)
     session.flush()
     _set_rates(session, instrument, data)
