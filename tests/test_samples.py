@@ -20,6 +20,7 @@ def test_samples_are_marked_and_idempotent(session: Session) -> None:
         assert all("示例" in (getattr(r, "title", None) or getattr(r, "name", "")) for r in rows), model
     statuses = {p.status for p in session.execute(select(Project)).scalars()}
     assert statuses == {"accepted", "contracted", "under_review", "submitted"}
-    counts = [session.execute(select(func.count()).select_from(m)).scalar_one() for m in (Project, Report, Instrument)]
+    tables = (Project, Report, Instrument)
+    counts = [session.execute(select(func.count()).select_from(m)).scalar_one() for m in tables]
     assert load_samples(session, actor=SYSTEM) == 0
-    assert counts == [session.execute(select(func.count()).select_from(m)).scalar_one() for m in (Project, Report, Instrument)]
+    assert counts == [session.execute(select(func.count()).select_from(m)).scalar_one() for m in tables]
