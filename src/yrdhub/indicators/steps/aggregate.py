@@ -12,6 +12,7 @@ from typing import Self
 import pandas as pd
 
 from .._numerics import (
+    AGGREGATIONS,
     METHODS,
     AggFunc,
     Arr,
@@ -27,6 +28,7 @@ from ..weights import derive_weights
 from .base import Context, Step
 
 __all__ = [
+    "AGGREGATIONS",
     "METHODS",
     "AggFunc",
     "Aggregate",

@@ -1,0 +1,100 @@
+"""Conformance with COINr 1.1.14 for the methods of issue 22: the generalised mean, log_CT_plus, PCA weights and
+Copeland. The numbers were computed by COINr itself (``scripts/coinr_reference.sh`` writes
+``tests/indicators/reference/``). Tests on the ASEM example take its data from ``../shared/reference`` (skipped
+without it); the others need nothing outside the project. Where yrdhub deliberately differs from COINr the test
+says why (docs/indicators.md, "Differences from COINr")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conformance.asem import asem_inputs, asem_pipeline
+from yrdhub.indicators import Aggregate, Normalise, Results
+from yrdhub.indicators.steps.aggregate import power_mean
+
+REF = Path(__file__).parent / "reference"
+
+
+def ref(name: str) -> pd.DataFrame:
+    return pd.read_csv(REF / name, keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def asem(reference_dir: Path) -> Results:
+    return asem_pipeline().run(asem_inputs(reference_dir))
+
+
+# --- generalised mean -----------------------------------------------------------------------------------------
+
+GENMEAN_CASES = {  # the cases of genmean_asem.csv: normalisation of the example, p
+    "minmax0_100_p2": (Normalise("minmax", {"l_u": (0, 100)}), 2.0),
+    "minmax0_100_p0.5": (Normalise("minmax", {"l_u": (0, 100)}), 0.5),
+    "minmax1_100_p-2.5": (Normalise("minmax", {"l_u": (1, 100)}), -2.5),
+    "zscore_p2": (Normalise("zscore", {"m_sd": (0, 1)}), 2.0),
+}
+
+
+def test_every_genmean_case_of_the_reference_is_checked() -> None:
+    assert set(ref("genmean_asem.csv")["case"]) == set(GENMEAN_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(GENMEAN_CASES))
+def test_generalised_mean_of_the_asem_example_equals_coinr(case: str, reference_dir: Path) -> None:
+    """Min-max [0, 100] leaves a 0 in 32 of the 51 units: COINr aggregates them for p > 0 (only p < 0 needs
+    x > 0), and so must yrdhub; z-scores are negative for about half the values, fine for p = 2."""
+    norm, p = GENMEAN_CASES[case]
+    coinr = ref("genmean_asem.csv").query("case == @case").drop(columns="case").set_index("uCode")
+    mine = asem_pipeline(normalise=norm, aggregate=Aggregate("genmean", p=p)).run(asem_inputs(reference_dir))
+    normalised = mine.datasets["Normalised"]
+    if p > 0 and case.startswith("minmax0"):
+        assert (normalised == 0).any(axis=1).sum() == 32  # the rows the old rule voided
+    got = mine.datasets["Aggregated"].loc[coinr.index, coinr.columns]
+    assert coinr.notna().all().all() and got.notna().all().all()
+    # the inputs are COINr's data written with 15 significant digits: agreement to ~1e-12
+    np.testing.assert_allclose(got.to_numpy(), coinr.to_numpy(), rtol=1e-11, atol=1e-10)
+
+
+def _hand_genmean(x: np.ndarray, w: np.ndarray, p: float) -> float:
+    keep = ~np.isnan(x)
+    x, w = x[keep], w[keep]
+    if p == 0:
+        return float(np.exp(np.sum(w * np.log(x)) / np.sum(w)))
+    with np.errstate(invalid="ignore"):
+        return float((np.sum(w * x**p) / np.sum(w)) ** (1 / p))
+
+
+def test_generalised_mean_rows_as_coinr_defines_them() -> None:
+    """COINr's ``a_genmean`` row by row. Where it returns a number yrdhub returns the same; where it refuses
+    (x ≤ 0 with p < 0) yrdhub's aggregate is NaN (COINr stops the whole aggregation instead). Two deliberate
+    differences: p = 0 is the geometric mean (its limit; COINr refuses p = 0), and missing values are skipped
+    with their weights, as COINr's documentation of ``a_genmean`` says and its other means do (its code
+    returns NA for a row with a missing value)."""
+    cases = ref("genmean_small.csv")
+    w = ref("genmean_small_weights.csv")["weight"].to_numpy(dtype=float)
+    assert len(cases) == 42 and set(cases["status"]) == {"ok", "error"}
+    checked = {"same": 0, "refused": 0, "p0": 0, "missing": 0}
+    for row in cases.itertuples():
+        x = np.array([row.x1, row.x2, row.x3, row.x4], dtype=float)
+        mine = power_mean(x[None, :], w, float(row.p))[0]
+        if row.p == 0:  # COINr: "use a_gmean() instead"
+            assert row.status == "error"
+            expect = _hand_genmean(x, w, 0.0) if np.nanmin(x) > 0 else np.nan
+            np.testing.assert_allclose(mine, expect, rtol=1e-15)
+            checked["p0"] += 1
+        elif np.isnan(x).any() and row.status == "ok":
+            assert np.isnan(row.value)  # COINr's sum() without na.rm
+            np.testing.assert_allclose(mine, _hand_genmean(x, w, float(row.p)), rtol=1e-15)
+            assert np.isfinite(mine)
+            checked["missing"] += 1
+        elif row.status == "error":
+            assert row.p < 0 and np.nanmin(x) <= 0
+            assert np.isnan(mine)
+            checked["refused"] += 1
+        else:
+            np.testing.assert_allclose(mine, row.value, rtol=1e-15)  # NaN where COINr's is NaN (R's NaN ↔ NA)
+            checked["same"] += 1
+    assert checked == {"same": 22, "refused": 8, "p0": 6, "missing": 6}
