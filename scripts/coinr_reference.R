@@ -74,16 +74,25 @@ put(data.frame(child = paste0("x", 1:4), weight = w_small), "genmean_small_weigh
 
 # 2. log_CT_plus -------------------------------------------------------------------------------------------
 # a) Treat() of the example's screened data with log_CT_plus as the fallback. With the default winmax = 5
-#    winsorisation always suffices on ASEM; winmax = 1 and 2 reach the fallback for several indicators
-for (winmax in c(1, 2)) {
-  tr <- Treat(coin, dset = "Screened", out2 = "list",
-              global_specs = list(f1_para = list(winmax = winmax), f2 = "log_CT_plus"))
+#    winsorisation always suffices on ASEM; winmax = 1 and 2 reach the fallback for several indicators, all
+#    skewed to the right; "mirrored" treats the negated data (winmax = 1), whose skews are all turned round
+screened <- coin$Data$Screened
+mirrored <- screened
+num <- vapply(mirrored, is.numeric, logical(1))
+mirrored[num] <- -mirrored[num]
+treat_cases <- list(
+  list(name = "winmax1", data = screened, winmax = 1),
+  list(name = "winmax2", data = screened, winmax = 2),
+  list(name = "mirrored_winmax1", data = mirrored, winmax = 1)
+)
+for (case in treat_cases) {
+  tr <- Treat(case$data, global_specs = list(f1_para = list(winmax = case$winmax), f2 = "log_CT_plus"))
   dets <- tr$Dets_Table
-  put(dets, sprintf("treat_log_CT_plus_winmax%d_details.csv", winmax))
+  put(dets, sprintf("treat_log_CT_plus_%s_details.csv", case$name))
   fell_back <- dets$iCode[!is.na(dets[["check_SkewKurt2.Pass"]])]
-  put(tr$x_treat[c("uCode", fell_back)], sprintf("treat_log_CT_plus_winmax%d_Treated.csv", winmax))
+  put(tr$x_treat[c("uCode", fell_back)], sprintf("treat_log_CT_plus_%s_Treated.csv", case$name))
   put(data.frame(uCode = tr$x_treat$uCode, tr$Treated_Points[fell_back], check.names = FALSE),
-      sprintf("treat_log_CT_plus_winmax%d_points.csv", winmax))
+      sprintf("treat_log_CT_plus_%s_points.csv", case$name))
 }
 # b) the function on its own: a positively and a negatively skewed vector (with a missing value)
 vecs <- list(pos = c(1, 2, 2, 3, 4, 6, 9, 15, 40, NA), neg = c(40, 38, 38, 37, 36, 34, 31, 25, 1, NA))

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 from conformance.asem import asem_inputs, asem_pipeline
-from yrdhub.indicators import Aggregate, Normalise, Results
+from yrdhub.indicators import Aggregate, Normalise, Results, treat
+from yrdhub.indicators._stats import skew
 from yrdhub.indicators.steps.aggregate import power_mean
+from yrdhub.indicators.steps.treat import log_ct_plus
 
 REF = Path(__file__).parent / "reference"
 
@@ -98,3 +100,50 @@ def test_generalised_mean_rows_as_coinr_defines_them() -> None:
             np.testing.assert_allclose(mine, row.value, rtol=1e-15)  # NaN where COINr's is NaN (R's NaN ↔ NA)
             checked["same"] += 1
     assert checked == {"same": 22, "refused": 8, "p0": 6, "missing": 6}
+
+
+# --- log_CT_plus ---------------------------------------------------------------------------------------------
+
+
+def test_log_ct_plus_follows_the_sign_of_the_skew() -> None:
+    """COINr's ``log_CT_plus``: ln(x − min + a) for a positive skew, −ln(max + a − x) otherwise, a = 0.01·range."""
+    cases = ref("log_CT_plus_small.csv")
+    assert set(cases["vector"]) == {"pos", "neg"}
+    for name, rows in cases.groupby("vector"):
+        x = rows["x"].to_numpy(dtype=float)
+        np.testing.assert_allclose(log_ct_plus(x), rows["value"].to_numpy(dtype=float), rtol=1e-15)
+        assert skew(x) > 0 if name == "pos" else skew(x) < 0
+        mn, mx = np.nanmin(x), np.nanmax(x)
+        hand = np.log(x - mn + 0.01 * (mx - mn)) if name == "pos" else -np.log(mx + 0.01 * (mx - mn) - x)
+        np.testing.assert_allclose(log_ct_plus(x), hand, rtol=1e-15)
+
+
+TREAT_CASES = {"winmax1": (1, 1.0), "winmax2": (2, 1.0), "mirrored_winmax1": (1, -1.0)}  # winmax, sign of the data
+
+
+@pytest.mark.parametrize("case", sorted(TREAT_CASES))
+def test_treatment_with_log_ct_plus_equals_coinr(case: str, asem: Results) -> None:
+    """``Treat(f2="log_CT_plus")`` of the screened ASEM example where winsorising up to ``winmax`` points is not
+    enough (every such indicator is skewed to the right; "mirrored" negates the data, turning every skew round):
+    the same indicators reach the fallback, with COINr's values, checks and point labels. COINr writes
+    ``+log_CT`` or ``winhi+log_CT`` where yrdhub writes ``log_CT``, the discarded winsorisation being no part
+    of the result (see "Treated points after a fallback" in the docs)."""
+    winmax, sign = TREAT_CASES[case]
+    coinr = ref(f"treat_log_CT_plus_{case}_Treated.csv").set_index("uCode")
+    details = ref(f"treat_log_CT_plus_{case}_details.csv").set_index("iCode")
+    points = ref(f"treat_log_CT_plus_{case}_points.csv").set_index("uCode")
+    treated, mine_details, mine_points = treat(sign * asem.datasets["Screened"], winmax=winmax, f2="log_CT_plus")
+    mine_details = mine_details.set_index("iCode")
+    fell_back = sorted(mine_details.index[mine_details["check_SkewKurt2.Pass"].notna()])
+    assert fell_back == sorted(coinr.columns) and len(fell_back) >= 8
+    got = treated.loc[coinr.index, coinr.columns]
+    np.testing.assert_allclose(got.to_numpy(), coinr.to_numpy(), rtol=1e-12, atol=1e-12)
+    for col in ("check_SkewKurt2.Pass", "check_SkewKurt2.Skew", "check_SkewKurt2.Kurt"):
+        mine_col, want = mine_details.loc[fell_back, col], details.loc[fell_back, col]
+        if col.endswith("Pass"):
+            assert (mine_col.astype(bool) == want.astype(bool)).all()
+        else:
+            np.testing.assert_allclose(mine_col.to_numpy(dtype=float), want.to_numpy(dtype=float), rtol=1e-9)
+    coinr_labels = points[fell_back].apply(lambda c: c.str.split("+").str[-1])
+    np.testing.assert_array_equal(mine_points.loc[points.index, fell_back].to_numpy(), coinr_labels.to_numpy())
+    assert set(coinr_labels.to_numpy().ravel()) == {"log_CT_neg" if sign < 0 else "log_CT"}
