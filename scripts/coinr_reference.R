@@ -121,6 +121,11 @@ for (case in pca_cases) {
   rows[[case$name]] <- data.frame(case = case$name, iCode = w$iCode, Level = lev, Weight = w$Weight)
 }
 put(do.call(rbind, rows), "pca_weights.csv")
+# the example aggregated with the level-1 PCA weights of the normalised data (arithmetic mean)
+coin_pca <- get_PCA(coin_agg, dset = "Normalised", Level = 1, by_groups = TRUE, nowarnings = TRUE,
+                    weights_to = "PCA_L1", out2 = "coin")
+agg_pca <- Aggregate(coin_pca, dset = "Normalised", w = "PCA_L1", out2 = "df")
+put(agg_pca[c("uCode", agg_codes)], "pca_weights_Aggregated_L1.csv")
 
 # 4. Copeland ---------------------------------------------------------------------------------------------
 # Aggregate(f_ag = "a_copeland", by_df = TRUE) stops in COINr 1.1.14 (it passes `x`, a_copeland takes `X`),

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from conformance.asem import asem_inputs, asem_pipeline
-from yrdhub.indicators import Aggregate, Normalise, Results, treat
+from yrdhub.indicators import Aggregate, Normalise, Results, aggregate, treat
 from yrdhub.indicators._stats import skew
 from yrdhub.indicators.steps.aggregate import power_mean
 from yrdhub.indicators.steps.treat import log_ct_plus
+from yrdhub.indicators.weights import pca_weights
 
 REF = Path(__file__).parent / "reference"
 
@@ -147,3 +148,57 @@ def test_treatment_with_log_ct_plus_equals_coinr(case: str, asem: Results) -> No
     coinr_labels = points[fell_back].apply(lambda c: c.str.split("+").str[-1])
     np.testing.assert_array_equal(mine_points.loc[points.index, fell_back].to_numpy(), coinr_labels.to_numpy())
     assert set(coinr_labels.to_numpy().ravel()) == {"log_CT_neg" if sign < 0 else "log_CT"}
+
+
+# --- PCA weights ----------------------------------------------------------------------------------------------
+
+PCA_CASES = {"Normalised_L1": ("Normalised", 1), "Raw_L1": ("Raw", 1), "Aggregated_L2": ("Aggregated", 2),
+             "Aggregated_L3": ("Aggregated", 3)}  # fmt: skip
+
+
+def test_every_pca_case_of_the_reference_is_checked() -> None:
+    assert set(ref("pca_weights.csv")["case"]) == set(PCA_CASES)
+
+
+@pytest.mark.parametrize("case", sorted(PCA_CASES))
+def test_pca_weights_in_coinr_convention_are_coinr_loadings(case: str, asem: Results) -> None:
+    """``convention="coinr"`` gives ``get_PCA``'s weights: each group's first-component loadings (complete rows
+    of the raw data only). The sign of a component is arbitrary: COINr's comes from LAPACK's SVD and the order
+    of the children, yrdhub makes each component's loadings sum positive; the magnitudes and the signs within
+    a group are COINr's. Codes outside the level keep their weights."""
+    dset, level = PCA_CASES[case]
+    coinr = ref("pca_weights.csv").query("case == @case").set_index("iCode")["Weight"]
+    fw = asem.framework
+    mine = pca_weights(asem.datasets[dset], fw, level, convention="coinr")
+    assert set(mine) == set(coinr.index)
+    groups = fw.groups(level + 1)
+    assert groups
+    for kids in groups.values():
+        got, want = np.array([mine[k] for k in kids]), coinr[kids].to_numpy(dtype=float)
+        assert got.sum() > 0
+        np.testing.assert_allclose(got * np.sign(got @ want), want, rtol=1e-10, atol=1e-12)
+    others = [c for c in coinr.index if all(c not in kids for kids in groups.values())]
+    assert others and all(mine[c] == coinr[c] == fw.weights[c] for c in others)
+
+
+def test_pca_weighted_aggregation_equals_coinr(asem: Results) -> None:
+    """The aggregates with the level-1 PCA weights equal COINr's ``Aggregate(w = <get_PCA weights>)``: the sign
+    of the loadings cancels in every mean."""
+    coinr = ref("pca_weights_Aggregated_L1.csv").set_index("uCode")
+    normalised = asem.datasets["Normalised"]
+    w = pca_weights(normalised, asem.framework, 1, convention="coinr")
+    got = aggregate(normalised, asem.framework, "amean", w).loc[coinr.index, coinr.columns]
+    assert coinr.notna().all().all()
+    np.testing.assert_allclose(got.to_numpy(), coinr.to_numpy(), rtol=1e-10)
+
+
+def test_pca_weights_default_convention_is_the_squared_loadings(asem: Results) -> None:
+    normalised = asem.datasets["Normalised"]
+    oecd = pca_weights(normalised, asem.framework)
+    coinr = pca_weights(normalised, asem.framework, convention="coinr")
+    groups = asem.framework.groups(2)
+    for kids in groups.values():
+        sq = np.array([coinr[k] for k in kids]) ** 2
+        np.testing.assert_allclose([oecd[k] for k in kids], sq / sq.sum(), rtol=1e-14)
+    with pytest.raises(ValueError, match="convention"):
+        pca_weights(normalised, asem.framework, convention="squared")
