@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from conformance.asem import asem_inputs, asem_pipeline
-from yrdhub.indicators import Aggregate, Normalise, Results, aggregate, treat
+from yrdhub.indicators import Aggregate, Normalise, Results, aggregate, normalise, treat
 from yrdhub.indicators._stats import skew
-from yrdhub.indicators.steps.aggregate import power_mean
+from yrdhub.indicators.steps.aggregate import a_copeland, outrank_matrix, power_mean
 from yrdhub.indicators.steps.treat import log_ct_plus
 from yrdhub.indicators.weights import pca_weights
 
@@ -202,3 +202,64 @@ def test_pca_weights_default_convention_is_the_squared_loadings(asem: Results) -
         np.testing.assert_allclose([oecd[k] for k in kids], sq / sq.sum(), rtol=1e-14)
     with pytest.raises(ValueError, match="convention"):
         pca_weights(normalised, asem.framework, convention="squared")
+
+
+# --- Copeland -------------------------------------------------------------------------------------------------
+
+
+def test_copeland_of_complete_data_equals_coinr(asem: Results) -> None:
+    """``a_copeland`` of each level-2 group of the normalised example, iMeta weights. (COINr's ``Aggregate``
+    cannot run it: in 1.1.14 it passes ``x`` to ``a_copeland``, which takes ``X``; the reference calls it per
+    group.)"""
+    coinr = ref("copeland_complete.csv").set_index("uCode")
+    normalised = asem.datasets["Normalised"].loc[coinr.index]
+    fw = asem.framework
+    groups = fw.groups(2)
+    assert sorted(groups) == sorted(coinr.columns)
+    for parent, kids in groups.items():
+        w = np.array([fw.weights[k] for k in kids])
+        np.testing.assert_array_equal(a_copeland(normalised[kids].to_numpy(), w), coinr[parent].to_numpy())
+
+
+def test_outranking_with_missing_values_is_the_mean_of_coinrs_two_orders() -> None:
+    """COINr gives a comparison with a missing value wholly to the unit further down the table, so reversing
+    the rows changes its outranking matrix and Copeland scores. yrdhub counts it as a tie, which is exactly
+    the mean of COINr's two orders, and is the same in any order."""
+    data = ref("copeland_outranking_Instit_data.csv").set_index("uCode")
+    w = ref("copeland_outranking_Instit_weights.csv").set_index("iCode")["Weight"]
+    orm = ref("copeland_outranking_Instit.csv")
+    fwd = orm.query("order == 'forward'").drop(columns="order").set_index("u").loc[data.index, data.index]
+    rev = orm.query("order == 'reverse'").drop(columns="order").set_index("u").loc[data.index, data.index]
+    x = data[w.index].to_numpy()
+    assert np.isnan(x).any() and not np.allclose(fwd, rev)  # COINr's order dependence, from its own numbers
+    mine = outrank_matrix(x, w.to_numpy())
+    np.testing.assert_allclose(mine, (fwd.to_numpy() + rev.to_numpy()) / 2, rtol=0, atol=1e-15)
+    off = ~np.eye(len(x), dtype=bool)
+    np.testing.assert_allclose((mine + mine.T)[off], 1.0, atol=1e-15)
+    expect = np.sign(np.round(mine - 0.5, 12) * off).sum(axis=1)  # COINr's rule (> ½ wins) on the mean matrix
+    np.testing.assert_array_equal(a_copeland(x, w.to_numpy()), expect)
+    order = np.random.default_rng(0).permutation(len(x))
+    np.testing.assert_array_equal(a_copeland(x[order], w.to_numpy()), expect[order])
+
+
+def test_copeland_with_missing_values_on_asem(asem: Results) -> None:
+    """On the example's normalised data with missing values (not imputed): COINr's scores change when the table
+    is reversed wherever a group has missing values and never elsewhere; yrdhub's do not depend on the order
+    and equal COINr's in the groups without missing values."""
+    both = ref("copeland_missing.csv")
+    fwd = both.query("order == 'forward'").drop(columns="order").set_index("uCode")
+    rev = both.query("order == 'reverse'").drop(columns="order").set_index("uCode").loc[fwd.index]
+    fw = asem.framework
+    x = normalise(asem.datasets["Denominated"], directions=fw.directions).loc[fwd.index]
+    complete = []
+    for parent, kids in fw.groups(2).items():
+        w = np.array([fw.weights[k] for k in kids])
+        mine = a_copeland(x[kids].to_numpy(), w)
+        np.testing.assert_array_equal(a_copeland(x[kids].to_numpy()[::-1], w)[::-1], mine)
+        if x[kids].notna().all().all():
+            complete.append(parent)
+            np.testing.assert_array_equal(mine, fwd[parent].to_numpy())
+            np.testing.assert_array_equal(mine, rev[parent].to_numpy())
+        else:
+            assert (fwd[parent] != rev[parent]).any()
+    assert complete == ["Political"]

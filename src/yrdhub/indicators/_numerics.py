@@ -90,14 +90,28 @@ def a_wmedian(x: Arr, w: Arr) -> Arr:
     return out
 
 
+def outrank_matrix(x: Arr, w: Arr) -> Arr:
+    """COINr's outranking matrix (``outrankMatrix``) of the units (rows of ``x``): o_uv = Σ w̃ [x_u > x_v] +
+    ½ Σ w̃ [x_u = x_v] with w̃ = w / Σ w, diagonal 0, so o_uv + o_vu = 1. A comparison with a missing value
+    counts as a tie (½ to each unit). COINr gives its whole weight to the unit further down the table, which
+    makes the result depend on the order of the rows; the tie is the mean of COINr's two orders."""
+    wn = w / np.sum(w)
+    gt = ((x[:, None, :] > x[None, :, :]) * wn).sum(axis=2)  # a comparison with NaN is False both ways
+    eq = ((x[:, None, :] == x[None, :, :]) * wn).sum(axis=2)
+    miss = ((np.isnan(x[:, None, :]) | np.isnan(x[None, :, :])) * wn).sum(axis=2)
+    o = gt + 0.5 * (eq + miss)
+    np.fill_diagonal(o, 0.0)
+    return o
+
+
 def a_copeland(x: Arr, w: Arr) -> Arr:
-    """Copeland score of each unit: pairwise weighted majority wins minus losses over the other units."""
-    xs = np.where(np.isnan(x), -np.inf, x)
-    gt = (xs[:, None, :] > xs[None, :, :]) * w  # units × units × children
-    eq = (xs[:, None, :] == xs[None, :, :]) * w
-    out_ab = gt.sum(axis=2) + 0.5 * eq.sum(axis=2)
-    diff = out_ab - out_ab.T
-    return (np.sign(diff)).sum(axis=1).astype(float)
+    """Copeland score of each unit: over the other units, +1 for each it outranks (weighted majority of the
+    children), −1 for each that outranks it, 0 for a draw; ``sign(o_uv − o_vu)`` of :func:`outrank_matrix`,
+    computed from the wins alone so that ties and missing comparisons cancel exactly. A unit with no value in
+    the group has no score (NaN), as with the means."""
+    gt = ((x[:, None, :] > x[None, :, :]) * (w / np.sum(w))).sum(axis=2)  # NaN compares False both ways
+    score = np.sign(gt - gt.T).sum(axis=1).astype(float)
+    return np.where(np.isnan(x).all(axis=1), np.nan, score)
 
 
 METHODS: dict[str, AggFunc] = {

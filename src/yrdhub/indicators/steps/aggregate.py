@@ -22,6 +22,7 @@ from .._numerics import (
     a_hmean,
     a_wmedian,
     aggregate,
+    outrank_matrix,
     power_mean,
 )
 from ..weights import derive_weights
@@ -39,6 +40,7 @@ __all__ = [
     "a_hmean",
     "a_wmedian",
     "aggregate",
+    "outrank_matrix",
     "power_mean",
 ]
 
