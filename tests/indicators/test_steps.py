@@ -104,6 +104,16 @@ def test_aggregation_functions() -> None:
     np.testing.assert_allclose(cop, [2, 0, -2])
 
 
+def test_copeland_counts_a_missing_comparison_as_a_tie() -> None:
+    """A missing value neither wins nor loses its comparison (docs: Copeland's missing values); a unit with no
+    value at all has no score, as with the means."""
+    x = np.array([[3.0, np.nan], [2, 5], [1, 1], [np.nan, np.nan]])
+    # U0–U1: U0 wins the first child and the second is missing, so U0 wins; U0 and U1 beat U2
+    np.testing.assert_array_equal(a_copeland(x, np.ones(2)), [2, 0, -2, np.nan])
+    # whatever the weight of the missing child (as −∞ it would hand U1 the pair: 3 against 1)
+    np.testing.assert_array_equal(a_copeland(x, np.array([1.0, 3.0])), [2, 0, -2, np.nan])
+
+
 def test_aggregate_levels_thresholds_and_errors(inputs: Inputs) -> None:
     X = inputs.data.copy()
     X.loc["U01", ["a", "b"]] = np.nan

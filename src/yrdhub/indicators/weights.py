@@ -18,17 +18,32 @@ def equal_weights(framework: Framework) -> dict[str, float]:
     return {c: 1.0 for c in framework.codes()}
 
 
-def pca_weights(data: pd.DataFrame, framework: Framework, level: int = 1) -> dict[str, float]:
-    """Within each group of children at ``level``: squared loadings of the first principal component of the
-    standardised children, normalised to sum to 1 (a common OECD/JRC handbook choice)."""
+PCA_CONVENTIONS = ("oecd", "coinr")
+
+
+def pca_weights(
+    data: pd.DataFrame, framework: Framework, level: int = 1, convention: str = "oecd"
+) -> dict[str, float]:
+    """Weights of the children at ``level`` from the first principal component of each group's standardised
+    children (complete rows only); the other codes keep the framework's weights.
+
+    ``convention="oecd"`` (default): the squared loadings, normalised to sum to 1 within the group (OECD/JRC
+    Handbook 2008: each child's share of the component's variance); a group of one child keeps its weight.
+    ``convention="coinr"``: the loadings themselves, as COINr's ``get_PCA`` returns them (they may be negative
+    and do not sum to 1). A component's sign is arbitrary: COINr's comes out of LAPACK (and the order of the
+    children), yrdhub turns each component so that its loadings sum to a positive number. Every aggregation
+    divides by the sum of the weights, so the sign changes no aggregate."""
+    if convention not in PCA_CONVENTIONS:
+        raise ValueError(f"unknown PCA weighting convention {convention!r}; choose one of {PCA_CONVENTIONS}")
     out = dict(framework.weights)
     for _, kids in framework.groups(level + 1).items():
-        if len(kids) < 2:
+        if len(kids) < 2 and convention == "oecd":
             continue
         load = pca(data[kids], 1)["loadings"]
         assert isinstance(load, pd.DataFrame)
-        sq = load["PC1"].to_numpy() ** 2
-        out.update(dict(zip(kids, (sq / sq.sum()).tolist(), strict=True)))
+        pc1 = load["PC1"].to_numpy()
+        w = pc1 if convention == "coinr" else pc1**2 / np.sum(pc1**2)
+        out.update(dict(zip(kids, w.tolist(), strict=True)))
     return out
 
 

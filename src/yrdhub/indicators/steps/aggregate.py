@@ -12,6 +12,7 @@ from typing import Self
 import pandas as pd
 
 from .._numerics import (
+    AGGREGATIONS,
     METHODS,
     AggFunc,
     Arr,
@@ -21,12 +22,14 @@ from .._numerics import (
     a_hmean,
     a_wmedian,
     aggregate,
+    outrank_matrix,
     power_mean,
 )
 from ..weights import derive_weights
 from .base import Context, Step
 
 __all__ = [
+    "AGGREGATIONS",
     "METHODS",
     "AggFunc",
     "Aggregate",
@@ -37,6 +40,7 @@ __all__ = [
     "a_hmean",
     "a_wmedian",
     "aggregate",
+    "outrank_matrix",
     "power_mean",
 ]
 

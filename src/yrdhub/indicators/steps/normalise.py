@@ -95,6 +95,7 @@ METHODS: dict[str, Callable[..., Arr]] = {
     "borda": n_borda,
     "goalposts": n_goalposts,
 }
+NORMALISATIONS: tuple[str, ...] = (*METHODS, "none")  # every named normalisation ("none": only d·x)
 
 
 def normalise_column(

@@ -82,6 +82,20 @@ def log_ct(x: FloatArray) -> FloatArray:
         return np.log(x - mn + 0.01 * (mx - mn))
 
 
+def log_ct_plus(x: FloatArray) -> FloatArray:
+    """COINr's ``log_CT_plus``, the COIN Tool log turned towards the skew: ``log_CT`` when the skew is positive,
+    otherwise its mirror ``−ln(max + 0.01·(max − min) − x)``, so that a long left tail is shortened too."""
+    mn, mx = np.nanmin(x), np.nanmax(x)
+    a = 0.01 * (mx - mn)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x - mn + a) if _skews_right(x) else -np.log(mx + a - x)
+
+
+def _skews_right(x: FloatArray) -> bool:
+    s = skew(x)
+    return bool(s > 0 or np.isnan(s))  # COINr: skew > 0 (it stops on an undefined skew; log_CT is the plain case)
+
+
 def log_ct_orig(x: FloatArray) -> FloatArray:
     """Original COIN Tool log: ln(x − min + 1)."""
     return np.log(x - np.nanmin(x) + 1)
@@ -104,6 +118,7 @@ def boxcox(x: FloatArray, lmbda: float = 0.5, makepos: bool = True) -> FloatArra
 TRANSFORMS: dict[str, Callable[..., FloatArray]] = {
     "log_CT": log_ct,
     "log_CT_orig": log_ct_orig,
+    "log_CT_plus": log_ct_plus,
     "log_GII": log_gii,
     "boxcox": boxcox,
 }
@@ -152,16 +167,12 @@ def treat_column(
         return x1, rec, labels
     base = x1 if combine_treat else x
     name = f2 if isinstance(f2, str) else getattr(f2, "__name__", "custom")
-    if isinstance(f2, str) and f2 == "log_CT_plus":
-        x2 = log_ct(base)
-        c = check_skew_kurt(x2, skew_thresh, kurt_thresh)
-        if not c.passed:  # yrdhub's log_CT_plus: winsorise the logged values when the log alone fails
-            x2, _, _ = winsorise(x2, winmax, skew_thresh, kurt_thresh)
-    else:
-        func = TRANSFORMS[f2] if isinstance(f2, str) else f2
-        if isinstance(f2, str) and f2 not in TRANSFORMS:
-            raise ValueError(f"unknown transformation {f2!r}; choose one of {[*TRANSFORMS, 'log_CT_plus']}")
-        x2 = func(base, **dict(f2_para or {}))
+    if isinstance(f2, str) and f2 not in TRANSFORMS:
+        raise ValueError(f"unknown transformation {f2!r}; choose one of {list(TRANSFORMS)}")
+    func = TRANSFORMS[f2] if isinstance(f2, str) else f2
+    x2 = func(base, **dict(f2_para or {}))
+    if name == "log_CT_plus":  # the points are labelled by the branch taken, as COINr does
+        name = "log_CT" if _skews_right(base) else "log_CT_neg"
     c2 = check_skew_kurt(x2, skew_thresh, kurt_thresh)
     rec.update({"check_SkewKurt2.Pass": c2.passed, "check_SkewKurt2.Skew": c2.skew, "check_SkewKurt2.Kurt": c2.kurt})
     rec["Treatment"] = f"{name} (winsorising up to {winmax} point(s) did not pass)" + (
