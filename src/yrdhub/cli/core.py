@@ -254,14 +254,11 @@ LangOpt = typer.Option(None, "--lang", help="language of the report: zh or en (d
 
 def parse_mapping(pairs: list[str] | None, lang: str | None = None) -> dict[str, str]:
     """`--map 源列=field`, repeatable."""
-    out = {}
-    for pair in pairs or ():
-        source, sep, key = pair.partition("=")
-        if not sep or not source.strip() or not key.strip():
-            language = i18n.lang_of(lang or get_settings().default_lang)
-            raise fail(errors.render("import.mapping", {"pair": pair}, language))
-        out[source.strip()] = key.strip()
-    return out
+    try:
+        return imports.mapping_of(pairs)
+    except DomainError as exc:
+        language = i18n.lang_of(lang or get_settings().default_lang)
+        raise fail(errors.render(exc.code, exc.params, language)) from exc
 
 
 def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Path, as_user: str | None, *,
