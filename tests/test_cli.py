@@ -97,7 +97,7 @@ def test_audit_verify_detects_tampering(fresh_db: str) -> None:
         conn.execute(text("UPDATE audit_event SET actor_name = 'someone else' WHERE seq = 1"))
     engine.dispose()
     code, out = run("audit", "verify")
-    assert code == 2 and "TAMPERED" in out and "at event 1" in out
+    assert code == 2 and "审计日志已被篡改" in out and "第 1 条事件" in out and "哈希值不符" in out
 
 
 def test_make_run_sequence_with_samples_still_creates_the_admin(fresh_db: str) -> None:
@@ -106,7 +106,7 @@ def test_make_run_sequence_with_samples_still_creates_the_admin(fresh_db: str) -
     code, out = run("data", "load", "--samples")
     assert code == 0 and "已载入" in out
     code, out = run("users", "bootstrap")
-    assert code == 0 and "office_admin: admin" in out
+    assert code == 0 and "（office_admin）：admin" in out
     assert "已存在" in run("data", "load", "--samples")[1]
 
 
