@@ -152,6 +152,32 @@ def test_no_bilingual_prose_in_the_code() -> None:
     assert not found, found
 
 
+CLI = SRC / "cli"
+# Files of the CLI whose strings must stay Chinese, and why.
+CLI_CHINESE = {
+    "samples.py": "the generated sample records are data in the platform's language (organisations, titles)",
+}
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """Every string constant of a file: docstrings, arguments, the literal parts of f-strings."""
+    return [(node.lineno, node.value) for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def test_the_cli_holds_no_chinese_outside_the_catalogues() -> None:
+    """The CLI speaks one language at a time (YRDHUB_DEFAULT_LANG): its words are English msgids of the
+    catalogues, so no string in src/yrdhub/cli/ holds Chinese, but in a file exempt for a reason."""
+    files = sorted(CLI.rglob("*.py"))
+    strings = [(str(path.relative_to(CLI)), line, value) for path in files
+               if str(path.relative_to(CLI)) not in CLI_CHINESE for line, value in _strings(path)]
+    assert len(files) > 5 and len(strings) > 300  # the walk really read the CLI's code
+    # an exemption still has its reason: the file exists and holds Chinese
+    assert CLI_CHINESE and all(any(CJK.search(value) for _, value in _strings(CLI / name)) for name in CLI_CHINESE)
+    chinese = [(name, line, value[:50]) for name, line, value in strings if CJK.search(value)]
+    assert not chinese, chinese
+
+
 TEMPLATES = sorted((SRC / "web" / "templates").rglob("*.html")) + sorted(
     (SRC / "publishing" / "templates").rglob("*.html"))
 # Text that is the same in both languages: names of formats and programs, symbols, numbers.

@@ -60,6 +60,7 @@ register({
     "import.not_object": N_("This item is not an object."),
     "import.field_twice": N_("A field is given twice (for example as code and as its Chinese name)."),
     "import.conflict": N_("Another write to the same record came first; the row could not be written."),
+    "import.mapping": N_("A mapping is written source=field: {pair}."),
     "cell.required": N_("This cell is required."),
     "cell.too_long": N_("At most {max_length} characters."),
     "cell.number": N_("Not a number: {value}."),
@@ -248,6 +249,17 @@ def _lookup(columns: Sequence[Column], mapping: Mapping[str, str] | None) -> dic
             raise TableError("import.unknown_target", field=key)
         lookup[source.strip().lower()] = key
     return lookup
+
+
+def mapping_of(pairs: Iterable[str] | None) -> dict[str, str]:
+    """`NO=code` (a source column = a field), repeated: the `--map` of the CLI and the `map` of the API."""
+    out = {}
+    for pair in pairs or ():
+        source, sep, key = pair.partition("=")
+        if not sep or not source.strip() or not key.strip():
+            raise DomainError("import.mapping", field="map", pair=pair)
+        out[source.strip()] = key.strip()
+    return out
 
 
 def map_header(titles: Iterable[str], columns: Sequence[Column], mapping: Mapping[str, str] | None = None,

@@ -16,6 +16,12 @@ from .synthetic import write_corpus
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks YRDHUB_DEFAULT_LANG: the messages these tests read are the English ones."""
+    monkeypatch.setenv("YRDHUB_DEFAULT_LANG", "en")
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> list[Path]:
     return write_corpus(tmp_path / "in")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.models import AuditEvent, AuditHead
 from yrdhub.db import utcnow
+from yrdhub.i18n import N_, Msg
 
 GENESIS = "0" * 64
 
@@ -152,12 +153,19 @@ def batched(session: Session) -> Iterator[list[tuple[Actor, Change]]]:
     _append(session, buffer)
 
 
+# Why a chain does not check out (msgids: the CLI shows them in its language).
+MISSING = N_("the event is missing")
+BROKEN_LINK = N_("its link to the previous event is broken")
+ALTERED = N_("its content does not match its hash")
+TAIL_REMOVED = N_("events after the last one were removed")
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
     events: int
     first_bad_seq: int | None = None
-    reason: str = ""
+    reason: Msg | None = None
 
 
 def verify(session: Session) -> Verification:
@@ -166,13 +174,13 @@ def verify(session: Session) -> Verification:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
     for event in rows.scalars():
         if event.seq != expected_seq:
-            return Verification(False, count, expected_seq, f"事件缺失 missing event {expected_seq}")
+            return Verification(False, count, expected_seq, MISSING)
         if event.prev_hash != prev:
-            return Verification(False, count, event.seq, "链接断裂 link to previous event broken")
+            return Verification(False, count, event.seq, BROKEN_LINK)
         if _digest(event) != event.hash:
-            return Verification(False, count, event.seq, "内容被修改 content does not match its hash")
+            return Verification(False, count, event.seq, ALTERED)
         prev, count, expected_seq = event.hash, count + 1, expected_seq + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_seq != count or head.last_hash != prev):
-        return Verification(False, count, count + 1, "链尾不符 events after the last one were removed")
+        return Verification(False, count, count + 1, TAIL_REMOVED)
     return Verification(True, count)

@@ -1,8 +1,7 @@
-"""The `yrdhub` command line: thin commands over the services."""
+"""The `yrdhub` command line: thin commands over the services, speaking the language of `YRDHUB_DEFAULT_LANG`
+(`yrdhub.cli.text`)."""
 
 from __future__ import annotations
-
-import typer
 
 from yrdhub.cli import analytics as _analytics
 from yrdhub.cli import core
@@ -11,10 +10,10 @@ from yrdhub.cli import monitoring as _monitoring
 from yrdhub.cli import outputs as _outputs
 from yrdhub.cli import programmes as _programmes
 from yrdhub.cli import resources as _resources
+from yrdhub.cli.text import App
+from yrdhub.i18n import N_
 
-app = typer.Typer(
-    no_args_is_help=True, help="yrdhub — 长三角科技创新共同体信息平台 (YRD S&T Innovation Community platform)"
-)
+app = App(help=N_("yrdhub — the information platform of the Yangtze River Delta S&T Innovation Community"))
 core.register(app)
 app.add_typer(_indicators.app, name="indicators")
 app.add_typer(_analytics.app, name="analytics")

@@ -1,4 +1,5 @@
-"""Platform commands: serve, db, data, users, orgs, audit."""
+"""Platform commands: serve, db, data, users, orgs, audit; and what every command shares (the operator, a unit of
+work, the options of the import commands and the one import shell)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -21,23 +22,30 @@ from yrdhub.accounts import audit
 from yrdhub.accounts import service as accounts
 from yrdhub.accounts.actor import Actor, Grant
 from yrdhub.accounts.schemas import GrantRequest, UserCreate
+from yrdhub.cli.text import App, cli_lang, err, refused, say, t
 from yrdhub.config import get_settings
 from yrdhub.db import make_engine, session_factory, transaction
-from yrdhub.errors import DomainError
-from yrdhub.i18n import N_
+from yrdhub.i18n import N_, Lang
 
 console = Console()
-err = Console(stderr=True)
 
-db_app = typer.Typer(no_args_is_help=True, help="数据库 Database")
-data_app = typer.Typer(no_args_is_help=True, help="内置数据 Bundled data")
-users_app = typer.Typer(no_args_is_help=True, help="用户与角色 Users and roles")
-orgs_app = typer.Typer(no_args_is_help=True, help="机构 Organisations")
-audit_app = typer.Typer(no_args_is_help=True, help="审计日志 Audit log")
+db_app = App(help=N_("Database"))
+data_app = App(help=N_("Bundled data"))
+users_app = App(help=N_("Users and roles"))
+orgs_app = App(help=N_("Organisations"))
+audit_app = App(help=N_("Audit log"))
+
+LangOpt = typer.Option(None, "--lang", help=N_("Language of the report: zh or en (default: YRDHUB_DEFAULT_LANG)"))
+FileArg = typer.Argument(..., exists=True, dir_okay=False, readable=True, help=N_("CSV (UTF-8 or GBK), XLSX or JSON"))
+AsOpt = typer.Option(None, "--as", help=N_("Act as this user (with their rights)"))
+DryOpt = typer.Option(False, "--dry-run", help=N_("Check only; write nothing"))
+MapOpt = typer.Option(None, "--map", help=N_("Read a column of the file as a field: source=field (repeatable)"))
+IgnoreOpt = typer.Option(False, "--ignore-unknown", help=N_("Ignore the columns no field takes"))
+SCOPE = N_("Scope of the role: a province code such as 320000, or org:<id>")
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(serve)
+    app.command(help=N_("Start the web platform."))(serve)
     for name, sub in (("db", db_app), ("data", data_app), ("users", users_app), ("orgs", orgs_app),
                       ("audit", audit_app)):
         app.add_typer(sub, name=name)
@@ -58,28 +66,14 @@ def unit_of_work() -> Iterator[Session]:
         engine.dispose()
 
 
-@contextmanager
-def refused() -> Iterator[None]:
-    """A refusal (a rule's code, or the schema's field errors) printed in the configured language; exit 1."""
-    lang = get_settings().default_lang
-    try:
-        yield
-    except ValidationError as exc:
-        raise fail("; ".join((f"{f.field}: " if f.field != "request" else "") + errors.render(f.code, f.params, lang)
-                             for f in errors.field_errors(exc))) from exc
-    except DomainError as exc:
-        problems = exc.field_errors or [errors.FieldError("", exc.code, exc.params)]
-        raise fail("; ".join((f"{f.field}: " if f.field else "") + errors.render(f.code, f.params, lang)
-                             for f in problems)) from exc
+def report_lang(lang: str | None) -> Lang:
+    """The language a command's `--lang` asks for; the CLI's language when it asks for none."""
+    return i18n.lang_of(lang) if lang else cli_lang()
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]错误 error:[/red] {message}")
-    return typer.Exit(code)
-
-
-def serve(host: str | None = None, port: int | None = None, reload: bool = False) -> None:
-    """启动平台 Start the web platform."""
+def serve(host: str | None = typer.Option(None, help=N_("Address to listen on (default: YRDHUB_HOST)")),
+          port: int | None = typer.Option(None, help=N_("Port to listen on (default: YRDHUB_PORT)")),
+          reload: bool = typer.Option(False, help=N_("Restart when the code changes (development only)"))) -> None:
     import uvicorn
 
     from yrdhub.migrate import require_current
@@ -88,19 +82,18 @@ def serve(host: str | None = None, port: int | None = None, reload: bool = False
     with refused():
         require_current(settings.database_url)
     host, port = host or settings.host, port or settings.port
-    console.print(f"yrdhub 正在运行 running at [bold]http://{host}:{port}[/bold]  (Ctrl+C 停止 to stop)")
+    console.print(say(N_("yrdhub is running at {url} (Ctrl+C to stop)"), url=f"[bold]http://{host}:{port}[/bold]"))
     uvicorn.run("yrdhub.web.app:create_app", factory=True, host=host, port=port, reload=reload,
                 proxy_headers=True, log_level="info")
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=N_("Create the database, or upgrade it to the latest schema."))
 def db_upgrade() -> None:
-    """创建或升级数据库 Create or upgrade the database to the latest schema."""
     from yrdhub.migrate import upgrade
 
     url = get_settings().database_url
     upgrade(url)
-    console.print(f"数据库已是最新 database is up to date: {_redact(url)}")
+    console.print(say(N_("The database is up to date: {url}"), url=_redact(url)))
 
 
 def _redact(url: str) -> str:
@@ -110,10 +103,15 @@ def _redact(url: str) -> str:
     return url
 
 
-@data_app.command("load")
-def data_load(samples: bool = typer.Option(False, "--samples", help="加入生成的示例数据（标注“示例”）/ add generated "
-                                                                      "sample data, marked 示例")) -> None:
-    """载入内置数据（地区、边界、官方统计；可重复执行）Load the bundled data (idempotent)."""
+LOADED = N_("Regions: +{regions_added} ~{regions_changed}; statistics: +{statistics_added} ~{statistics_changed}; "
+            "monitoring submissions: +{submissions}; plan tasks: +{tasks}; facilities: +{facilities_added} "
+            "~{facilities_changed}")
+
+
+@data_app.command("load", help=N_("Load the bundled data: regions, boundaries, official statistics (safe to run "
+                                  "again)."))
+def data_load(samples: bool = typer.Option(False, "--samples", help=N_("Also add generated sample data (every "
+                                                                       "record marked as a sample)"))) -> None:
     from yrdhub.monitoring import service as monitoring
     from yrdhub.monitoring import tasks as plan_tasks
     from yrdhub.regions.loader import load_bundled
@@ -129,12 +127,13 @@ def data_load(samples: bool = typer.Option(False, "--samples", help="加入生�
             from yrdhub.cli.samples import load_samples
 
             added = load_samples(session, actor=operator())
-            console.print("示例数据 sample data: " + ("已载入 loaded" if added else "已存在 already there"))
-    console.print(f"地区 regions: +{report.regions_added} ~{report.regions_changed}; "
-                  f"统计 statistics: +{report.statistics_added} ~{report.statistics_changed}; "
-                  f"监测数据 monitoring submissions: +{submissions}; 规划任务 plan tasks: +{tasks}; "
-                  f"设施 facilities: +{registry['created']} ~{registry['updated']}"
-                  + (f"; 评估 evaluation #{evaluated}" if evaluated else ""))
+            console.print(t(N_("Sample data loaded.") if added else N_("Sample data already there.")))
+    console.print(say(LOADED, regions_added=report.regions_added, regions_changed=report.regions_changed,
+                      statistics_added=report.statistics_added, statistics_changed=report.statistics_changed,
+                      submissions=submissions, tasks=tasks, facilities_added=registry["created"],
+                      facilities_changed=registry["updated"]))
+    if evaluated:
+        console.print(say(N_("Evaluation #{id} computed and published."), id=str(evaluated)))
 
 
 def _default_evaluation(session: Session) -> int | None:
@@ -151,97 +150,101 @@ def _default_evaluation(session: Session) -> int | None:
     return run.id
 
 
-@users_app.command("create")
-def users_create(username: str, display_name: str = typer.Option("", help="显示名 display name"),
-                 email: str | None = None,
-                 role: str | None = typer.Option(None, help="同时授予的角色 role to grant"),
-                 scope: str = typer.Option("", help="角色范围 scope: 320000 or org:<id>"),
+@users_app.command("create", help=N_("Create a user, with a random initial password shown once."))
+def users_create(username: str, display_name: str = typer.Option("", help=N_("Display name")),
+                 email: str | None = typer.Option(None, help=N_("Email address")),
+                 role: str | None = typer.Option(None, help=N_("A role to grant at once")),
+                 scope: str = typer.Option("", help=SCOPE),
                  password: str | None = typer.Option(
                      None, "--password", envvar="YRDHUB_NEW_PASSWORD", show_default=False,
-                     help="初始密码 initial password (prefer the variable: it stays out of the process list); "
-                          "random when absent")) -> None:
-    """创建用户（随机初始密码，仅显示一次）Create a user with a random password, shown once."""
+                     help=N_("Initial password (better through the variable: it stays out of the process list); "
+                             "random when absent"))) -> None:
     password = password or secrets.token_urlsafe(15)
     with refused(), unit_of_work() as session:
         data = UserCreate(username=username, password=password, display_name=display_name, email=email)
         user = accounts.create_user(session, actor=operator(), data=data)
         if role:
             accounts.grant(session, actor=operator(), user=user, data=GrantRequest(role=role, scope=scope))
-    console.print(f"已创建用户 created [bold]{username}[/bold]; 初始密码 password (仅显示一次 shown once): "
-                  f"[bold yellow]{password}[/bold yellow]")
+    console.print(say(N_("Created user {username}; initial password (shown once): {password}"),
+                      username=f"[bold]{escape(username)}[/bold]", password=f"[bold yellow]{password}[/bold yellow]"))
 
 
 def _user(session: Session, username: str) -> accounts.User:
     return accounts.require_user(session, username=username)
 
 
-@users_app.command("grant")
-def users_grant(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
-    """授予角色 Grant a role."""
+def _role(role: str, scope: str) -> str:
+    return f"{role}@{scope}" if scope else role
+
+
+@users_app.command("grant", help=N_("Grant a role."))
+def users_grant(username: str, role: str, scope: str = typer.Option("", help=SCOPE)) -> None:
     with refused(), unit_of_work() as session:
         accounts.grant(session, actor=operator(), user=_user(session, username),
                        data=GrantRequest(role=role, scope=scope))
-    console.print(f"已授予 granted {role} {scope} → {username}")
+    console.print(say(N_("Granted {role} to {username}."), role=_role(role, scope), username=username))
 
 
-@users_app.command("revoke")
-def users_revoke(username: str, role: str, scope: str = typer.Option("", help="320000 / org:<id>")) -> None:
-    """撤销角色 Revoke a role."""
+@users_app.command("revoke", help=N_("Revoke a role."))
+def users_revoke(username: str, role: str, scope: str = typer.Option("", help=SCOPE)) -> None:
     with refused(), unit_of_work() as session:
         removed = accounts.revoke(session, actor=operator(), user=_user(session, username),
                                   data=GrantRequest(role=role, scope=scope))
-    console.print(("已撤销 revoked " if removed else "该用户没有此角色 user did not have ") + f"{role} {scope}")
+    message = N_("Revoked {role} from {username}.") if removed else N_("{username} did not have {role}.")
+    console.print(say(message, role=_role(role, scope), username=username))
 
 
-@users_app.command("list")
+@users_app.command("list", help=N_("List users."))
 def users_list() -> None:
-    """列出用户 List users."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    table = Table("用户名 username", "显示名 name", "角色 roles", "状态 active")
+    table = Table(*(t(h) for h in (N_("Username"), N_("Display name"), N_("Roles"), N_("Active"))))
     with unit_of_work() as session:
         for user in session.execute(select(accounts.User).options(selectinload(accounts.User.grants))
                                     .order_by(accounts.User.username)).scalars():
-            roles = ", ".join(f"{g.role}{'@' + g.scope if g.scope else ''}" for g in user.grants)
+            roles = ", ".join(_role(g.role, g.scope) for g in user.grants)
             table.add_row(user.username, user.display_name, roles, "✓" if user.is_active else "✗")
     console.print(table)
 
 
-@users_app.command("bootstrap")
-def users_bootstrap(username: str = "admin") -> None:
-    """首次启动：若无用户则创建联合办公室管理员 On first start create an office_admin (password printed once)."""
+FIRST_START = N_("First start")
+
+
+@users_app.command("bootstrap", help=N_("On the first start, create an office_admin when there is no user yet "
+                                        "(the password is printed once)."))
+def users_bootstrap(username: str = typer.Option("admin", help=N_("The administrator's username"))) -> None:
     with unit_of_work() as session:
         created = accounts.bootstrap_admin(session, actor=operator(), username=username)
     if created:
         username, password = created
-        console.rule("[bold yellow]首次启动 first start")
-        console.print(f"管理员 office_admin: [bold]{username}[/bold]  密码 password: [bold yellow]{password}"
-                      "[/bold yellow]\n此密码仅显示一次，请立即保存 — shown only once, store it now.")
+        console.rule(f"[bold yellow]{escape(t(FIRST_START))}")
+        console.print(say(N_("Administrator (office_admin): {username}  password: {password}"),
+                          username=f"[bold]{username}[/bold]", password=f"[bold yellow]{password}[/bold yellow]"))
+        console.print(t(N_("This password is shown only once: store it now.")))
         console.rule()
 
 
-@orgs_app.command("import")
-def orgs_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-                as_user: str | None = typer.Option(None, "--as", help="以该用户身份导入 act as this user"),
-                dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不写入 check only, write nothing"),
-                lang: str | None = typer.Option(None, "--lang", help="language of the report: zh or en")) -> None:
-    """导入机构（CSV/XLSX/JSON；全部成功或全部不写入）Import organisations: all rows or none."""
+@orgs_app.command("import", help=N_("Import organisations (CSV, XLSX or JSON): all rows or none."))
+def orgs_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
+                lang: str | None = LangOpt) -> None:
     from yrdhub.regions.imports import OrgImporter
 
     import_file(OrgImporter, file, as_user, dry_run=dry_run, lang=lang)
 
 
-@audit_app.command("verify")
+INTACT = N_("Audit log intact: {events} events.")
+
+
+@audit_app.command("verify", help=N_("Verify the audit log's hash chain."))
 def audit_verify() -> None:
-    """校验审计日志哈希链 Verify the audit log's hash chain."""
     with unit_of_work() as session:
         result = audit.verify(session)
     if result.ok:
-        console.print(f"[green]审计日志完整 audit log intact[/green]: {result.events} 条事件 events")
+        console.print(escape(say(INTACT, events=result.events)), style="green")
         return
-    err.print(f"[red]审计日志被篡改 audit log TAMPERED[/red] at event {result.first_bad_seq}: {result.reason} "
-              f"({result.events} events verified before it)")
+    err.print(escape(say(N_("Audit log TAMPERED at event {seq}: {reason} ({events} events verified before it)."),
+                         seq=str(result.first_bad_seq), reason=result.reason, events=result.events)), style="red")
     sys.exit(2)
 
 
@@ -249,19 +252,12 @@ LINE, COLUMN, CODE, PROBLEM = N_("Line"), N_("Column"), N_("Code"), N_("Problem"
 DONE = N_("{format}: {rows} rows — created {created}, updated {updated}, unchanged {unchanged}")
 DRY = N_("Dry run: nothing was written.")
 MORE = N_("… and {count} more")
-LangOpt = typer.Option(None, "--lang", help="language of the report: zh or en (default: YRDHUB_DEFAULT_LANG)")
 
 
 def parse_mapping(pairs: list[str] | None, lang: str | None = None) -> dict[str, str]:
-    """`--map 源列=field`, repeatable."""
-    out = {}
-    for pair in pairs or ():
-        source, sep, key = pair.partition("=")
-        if not sep or not source.strip() or not key.strip():
-            language = i18n.lang_of(lang or get_settings().default_lang)
-            raise fail(errors.render("import.mapping", {"pair": pair}, language))
-        out[source.strip()] = key.strip()
-    return out
+    """`--map source=field`, repeatable: a column of the file read as a field of the schema."""
+    with refused(report_lang(lang)):
+        return imports.mapping_of(pairs)
 
 
 def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Path, as_user: str | None, *,
@@ -270,11 +266,11 @@ def import_file(importer: Callable[[Session, Actor], imports.Importer], file: Pa
     """The one shell of every import command: a progress bar, every problem of the file in a table in the chosen
     language, the counts at the end. Exit status 1 when the file was refused (nothing is written then)."""
     settings = get_settings()
-    language = i18n.lang_of(lang or settings.default_lang)
+    language = report_lang(lang)
     data = file.read_bytes()
     progress = Progress(TextColumn(file.name), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                         console=err, transient=True)
-    with refused(), progress, unit_of_work() as session:
+    with refused(language), progress, unit_of_work() as session:
         actor = accounts.actor_for(_user(session, as_user), via="cli") if as_user else operator()
         task = progress.add_task("import", total=None)
         report = imports.run(session, importer, actor=actor, data=data, filename=file.name, dry_run=dry_run,

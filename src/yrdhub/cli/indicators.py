@@ -9,33 +9,36 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from yrdhub.cli.text import App, fail, say, t
+from yrdhub.i18n import N_
 from yrdhub.indicators import Results
 from yrdhub.indicators.export import to_excel, write_csvs
 from yrdhub.indicators.spec import SpecError, load_spec
 from yrdhub.indicators.uncertainty import run_uncertainty
 
-app = typer.Typer(no_args_is_help=True, help="综合指数 Composite indicators")
+app = App(help=N_("Composite indicators"))
 console = Console(stderr=True)
 
-SpecArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="YAML spec")]
-DataDir = Annotated[Path, typer.Option("--data-dir", exists=True, file_okay=False, help="folder of the data files")]
-OutDir = Annotated[Path, typer.Option("--out", help="output folder (created)")]
+SpecArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_("The spec (YAML)"))]
+DataDir = Annotated[Path, typer.Option("--data-dir", exists=True, file_okay=False,
+                                       help=N_("The folder of the data files"))]
+OutDir = Annotated[Path, typer.Option("--out", help=N_("Output folder (created when absent)"))]
+PlotsOpt = Annotated[bool, typer.Option("--plots/--no-plots", help=N_("Also write SVG figures"))]
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    console.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(code=2)
+    """A spec or data file the library refuses: its own message (the library speaks English), exit 2."""
+    return fail(str(exc), code=2)
 
 
-@app.command()
+@app.command(help=N_("Run the pipeline: OUT/scores.csv, one CSV per stage, OUT/log.yaml (and OUT/results.xlsx)."))
 def run(
     spec: SpecArg,
     data_dir: DataDir = Path("."),
     out: OutDir = Path("indicators-out"),
-    xlsx: Annotated[bool, typer.Option("--xlsx/--no-xlsx", help="also write results.xlsx")] = False,
-    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="also write SVG figures")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx/--no-xlsx", help=N_("Also write results.xlsx"))] = False,
+    plots: PlotsOpt = False,
 ) -> None:
-    """Run the pipeline: OUT/scores.csv, one CSV per stage, OUT/log.yaml (and OUT/results.xlsx)."""
     try:
         s = load_spec(spec)
         results = s.pipeline().run(s.inputs(data_dir))
@@ -48,7 +51,7 @@ def run(
         files.extend(_run_plots(results, out))
     top = results.scores().head(5)
     console.print(top.to_string(index=False))
-    console.print(f"wrote {len(files)} files to {out}")
+    console.print(say(N_("Wrote {count} files to {folder}"), count=len(files), folder=str(out)))
 
 
 def _run_plots(results: Results, out: Path) -> list[Path]:
@@ -67,20 +70,21 @@ def _run_plots(results: Results, out: Path) -> list[Path]:
     return [out / n for n in figures]
 
 
-@app.command()
+@app.command(help=N_("Monte Carlo uncertainty analysis (rank statistics) or, for a sensitivity spec, Saltelli "
+                     "sensitivity indices."))
 def uncertainty(
     spec: SpecArg,
     data_dir: DataDir = Path("."),
-    runs: Annotated[int | None, typer.Option("--runs", min=2, help="replications (sensitivity: N)")] = None,
+    runs: Annotated[int | None, typer.Option("--runs", min=2, help=N_("Replications (for a sensitivity analysis: "
+                                                                       "N)"))] = None,
     out: OutDir = Path("indicators-uncertainty"),
-    seed: Annotated[int | None, typer.Option("--seed")] = None,
-    plots: Annotated[bool, typer.Option("--plots/--no-plots", help="also write SVG figures")] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help=N_("Seed of the random numbers"))] = None,
+    plots: PlotsOpt = False,
 ) -> None:
-    """Monte Carlo uncertainty (rank statistics) or, for a sensitivity spec, Saltelli sensitivity indices."""
     try:
         s = load_spec(spec)
         if s.uncertainty is None:
-            raise SpecError("the spec has no 'uncertainty' section")
+            raise fail(t(N_("The spec has no uncertainty section.")), code=2)
         if runs is not None:
             s.uncertainty.runs = runs
         if seed is not None:
@@ -99,7 +103,7 @@ def uncertainty(
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task("replications", total=total)
+        task = bar.add_task(t(N_("Replications")), total=total)
         result = run_uncertainty(
             s.pipeline(),
             inputs,
@@ -124,4 +128,4 @@ def uncertainty(
         if result.sensitivity is not None:
             sensitivity_bars(result.sensitivity).savefig(out / "sensitivity.svg")
     console.print(result.rank_stats.sort_values("Nominal").head(5).to_string(index=False))
-    console.print(f"wrote results of {total} runs to {out}")
+    console.print(say(N_("Wrote the results of {runs} runs to {folder}"), runs=total, folder=str(out)))

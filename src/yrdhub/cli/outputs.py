@@ -8,9 +8,22 @@ from pathlib import Path
 
 import typer
 
-from yrdhub.cli.core import LangOpt, console, import_file, parse_mapping, unit_of_work
+from yrdhub.cli.core import (
+    AsOpt,
+    DryOpt,
+    FileArg,
+    IgnoreOpt,
+    LangOpt,
+    MapOpt,
+    console,
+    import_file,
+    parse_mapping,
+    unit_of_work,
+)
+from yrdhub.cli.text import App, say
+from yrdhub.i18n import N_
 
-app = typer.Typer(no_args_is_help=True, help="S&T reports and achievements (outputs)")
+app = App(help=N_("S&T reports and achievements"))
 
 
 class Kind(StrEnum):
@@ -18,37 +31,34 @@ class Kind(StrEnum):
     achievements = "achievements"
 
 
-@app.command("import")
-def outputs_import(kind: Kind = typer.Argument(..., help="reports | achievements"),
-                   file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                               help="CSV (UTF-8/GBK), XLSX or JSON"),
-                   as_user: str | None = typer.Option(None, "--as", help="act as this user (with their rights)"),
-                   dry_run: bool = typer.Option(False, "--dry-run", help="check only, write nothing"),
-                   map: list[str] | None = typer.Option(None, "--map", help="column mapping source=field (repeatable)"),
-                   ignore_unknown: bool = typer.Option(False, "--ignore-unknown", help="ignore unknown columns"),
+KindArg = typer.Argument(..., help=N_("reports or achievements"))
+
+
+@app.command("import", help=N_("Import reports (by number) or achievements (by kind and identifier): all rows or "
+                               "none."))
+def outputs_import(kind: Kind = KindArg, file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
+                   map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt,
                    lang: str | None = LangOpt) -> None:
-    """Import reports (by number) or achievements (by kind and identifier): all rows or none."""
     from yrdhub.outputs.imports import IMPORTERS
 
     import_file(IMPORTERS[kind.value], file, as_user, dry_run=dry_run, mapping=parse_mapping(map, lang),
                 ignore_unknown=ignore_unknown, lang=lang)
 
 
-@app.command("template")
-def template(kind: Kind = typer.Argument(..., help="reports | achievements"),
-             out: Path = typer.Option(..., "--out", "-o", help="the XLSX file to write")) -> None:
-    """Write an import template (an XLSX with the Chinese headers and an example row)."""
+@app.command("template", help=N_("Write an import template: an XLSX with the Chinese headers and an example row."))
+def template(kind: Kind = KindArg,
+             out: Path = typer.Option(..., "--out", "-o", help=N_("The XLSX file to write"))) -> None:
     from yrdhub.outputs.imports import templates
 
     out.write_bytes(templates()[kind.value])
-    console.print(str(out))
+    console.print(say(N_("Written: {path}"), path=str(out)))
 
 
-@app.command("reindex")
+@app.command("reindex", help=N_("Index every report and achievement for search again (their grants from the read "
+                                "rules)."))
 def reindex() -> None:
-    """Index every report and achievement for search again (their grants from the read rules)."""
     from yrdhub.outputs.indexing import reindex_all
 
     with unit_of_work() as session:
         count = reindex_all(session)
-    console.print(str(count))
+    console.print(say(N_("Indexed for search: {count} reports and achievements."), count=count))

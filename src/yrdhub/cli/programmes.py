@@ -8,39 +8,42 @@ from pathlib import Path
 
 import typer
 
-from yrdhub import i18n
-from yrdhub.cli.core import LangOpt, console, fail, import_file, parse_mapping
-from yrdhub.i18n import N_
+from yrdhub.cli.core import (
+    AsOpt,
+    DryOpt,
+    FileArg,
+    IgnoreOpt,
+    LangOpt,
+    MapOpt,
+    console,
+    import_file,
+    parse_mapping,
+    report_lang,
+)
+from yrdhub.cli.text import App, fail
+from yrdhub.i18n import N_, format_message
 
-app = typer.Typer(no_args_is_help=True, help="Programmes and projects")
-
-FileArg = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV (UTF-8/GBK), XLSX or JSON")
-AsOpt = typer.Option(None, "--as", help="act as this user (with their rights)")
-DryOpt = typer.Option(False, "--dry-run", help="check only, write nothing")
-MapOpt = typer.Option(None, "--map", help="column mapping source=field (repeatable)")
-IgnoreOpt = typer.Option(False, "--ignore-unknown", help="ignore unknown columns")
+app = App(help=N_("Programmes and projects"))
 
 WRITTEN = N_("Written: {path}")
 
 
-@app.command("import")
+@app.command("import", help=N_("Import programmes by code: all rows or none."))
 def programmes_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
                       map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt,
                       lang: str | None = LangOpt) -> None:
-    """Import programmes by code: all rows or none."""
     from yrdhub.programmes.imports import ProgrammeImporter
 
     import_file(partial(ProgrammeImporter, filename=file.name, dry_run=dry_run), file, as_user, dry_run=dry_run,
                 mapping=parse_mapping(map, lang), ignore_unknown=ignore_unknown, lang=lang)
 
 
-@app.command("import-projects")
+@app.command("import-projects", help=N_("Import projects decided outside the platform (participants, each funder's "
+                                        "yearly shares) by code: all rows or none."))
 def projects_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
                     map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt, lang: str | None = LangOpt,
-                    programme: str | None = typer.Option(None, help="programme for rows without one"),
-                    call: str | None = typer.Option(None, help="call for rows without one")) -> None:
-    """Import projects decided outside the platform (participants, each funder's yearly shares) by code: all rows
-    or none."""
+                    programme: str | None = typer.Option(None, help=N_("The programme of rows without one")),
+                    call: str | None = typer.Option(None, help=N_("The call of rows without one"))) -> None:
     from yrdhub.programmes.imports import ProjectImporter
 
     importer = partial(ProjectImporter, programme=programme, call=call, filename=file.name, dry_run=dry_run)
@@ -48,14 +51,15 @@ def projects_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: 
                 ignore_unknown=ignore_unknown, lang=lang)
 
 
-@app.command("template")
-def template(kind: str = typer.Argument(..., help="programmes | projects"),
-             out: Path = typer.Option(..., "--out", "-o", help="XLSX file to write"),
+@app.command("template", help=N_("Write an import template: an XLSX with the Chinese headers and an example row."))
+def template(kind: str = typer.Argument(..., help=N_("programmes or projects")),
+             out: Path = typer.Option(..., "--out", "-o", help=N_("The XLSX file to write")),
              lang: str | None = LangOpt) -> None:
-    """Write an import template (XLSX with the Chinese headers and an example row)."""
     from yrdhub.programmes.imports import EXAMPLES, xlsx_template
 
+    language = report_lang(lang)
     if kind not in EXAMPLES:
-        raise fail(f"{kind}: programmes | projects")
+        raise fail(format_message(N_("There is no template {kind}: programmes or projects."), {"kind": kind},
+                                  language), lang=language)
     out.write_bytes(xlsx_template(kind))
-    console.print(i18n.format_message(WRITTEN, {"path": str(out)}, i18n.lang_of(lang)))
+    console.print(format_message(WRITTEN, {"path": str(out)}, language))

@@ -9,52 +9,64 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from yrdhub.cli.core import LangOpt, console, import_file, operator, parse_mapping, unit_of_work
+from yrdhub.cli.core import (
+    AsOpt,
+    DryOpt,
+    FileArg,
+    IgnoreOpt,
+    LangOpt,
+    MapOpt,
+    console,
+    import_file,
+    operator,
+    parse_mapping,
+    unit_of_work,
+)
+from yrdhub.cli.text import App, say, t
+from yrdhub.i18n import N_
 
-app = typer.Typer(no_args_is_help=True, help="Research infrastructure, instruments and bookings (resources)")
+app = App(help=N_("Research infrastructure, instruments and bookings"))
+BY = {"org": N_("Organisation"), "instrument": N_("Instrument")}
 
 
-@app.command("import")
-def resources_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                                 help="CSV (UTF-8/GBK), XLSX or JSON"),
-                     as_user: str | None = typer.Option(None, "--as", help="act as this user (with their rights)"),
-                     dry_run: bool = typer.Option(False, "--dry-run", help="check only, write nothing"),
-                     map: list[str] | None = typer.Option(None, "--map",
-                                                          help="column mapping source=field (repeatable)"),
-                     ignore_unknown: bool = typer.Option(False, "--ignore-unknown", help="ignore unknown columns"),
+@app.command("import", help=N_("Import instruments (by code) in the provincial sharing platforms' layout: all rows "
+                               "or none."))
+def resources_import(file: Path = FileArg, as_user: str | None = AsOpt, dry_run: bool = DryOpt,
+                     map: list[str] | None = MapOpt, ignore_unknown: bool = IgnoreOpt,
                      lang: str | None = LangOpt) -> None:
-    """Import instruments (by code) in the provincial sharing platforms' layout: all rows or none."""
     from yrdhub.resources.imports import InstrumentImporter
 
     import_file(InstrumentImporter, file, as_user, dry_run=dry_run, mapping=parse_mapping(map, lang),
                 ignore_unknown=ignore_unknown, lang=lang)
 
 
-@app.command("statement")
-def statement(month: str = typer.Argument(..., help="YYYY-MM (Beijing time)"),
-              by: str = typer.Option("org", "--by", help="org | instrument")) -> None:
-    """A month's metered uses summed per paying organisation or per instrument (charges in yuan)."""
+@app.command("statement", help=N_("A month's metered uses summed per paying organisation or per instrument "
+                                  "(charges in yuan)."))
+def statement(month: str = typer.Argument(..., help=N_("The month, YYYY-MM (Beijing time)")),
+              by: str = typer.Option("org", "--by", help=N_("org or instrument"))) -> None:
     from yrdhub.resources import usage
     from yrdhub.resources.schemas import yuan
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month) or by not in usage.STATEMENT_KEYS:
-        raise typer.BadParameter(f"{month} --by {by}")
+        raise typer.BadParameter(say(N_("A month is written YYYY-MM and --by is org or instrument: {month} --by "
+                                        "{by}"), month=month, by=by))
     with unit_of_work() as session:
         rows = usage.statement(session, actor=operator(), month=month, by=by)
-    table = Table(by, "unit", "uses", "quantity", "yuan", title=month)
+    table = Table(*(t(h) for h in (BY[by], N_("Unit of use"), N_("Uses"), N_("Quantity"), N_("Charge (yuan)"))),
+                  title=month)
     for row in rows:
         table.add_row(str(row[by]), row["unit"], str(row["uses"]), str(row["quantity"]), str(yuan(row["charge_fen"])))
     console.print(table)
 
 
-@app.command("facilities")
+@app.command("facilities", help=N_("The registry of the plan's facilities, laboratories and centres, with the "
+                                   "number of sources of each."))
 def list_facilities() -> None:
-    """The registry of the plan's facilities, laboratories and centres, with the number of sources of each."""
     from yrdhub.resources import facilities
 
     with unit_of_work() as session:
         rows = facilities.listing(session, actor=operator())
-        table = Table("key", "kind", "city", "status", "sources")
+        table = Table(*(t(h) for h in (N_("Key"), N_("Kind"), N_("City"), N_("Status"), N_("Sources"))))
         for f in rows:
             table.add_row(f.key, f.kind, f.city_code or "—", f.status or "—", str(len(f.sources)))
     console.print(table)

@@ -3,7 +3,7 @@ parsed, the import engine run, and the transaction committed once (or rolled bac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from fastapi import UploadFile
 from sqlalchemy.orm import Session
@@ -17,7 +17,6 @@ from yrdhub.i18n import N_
 register({
     "upload.too_large": N_("The file is larger than {limit_mb} MB."),
     "upload.missing": N_("Choose a file to upload."),
-    "import.mapping": N_("A mapping is written source=field: {pair}."),
 })
 
 
@@ -31,17 +30,6 @@ def read_upload(upload: UploadFile | None, settings: Settings) -> tuple[bytes, s
     if len(data) > limit:
         raise TooLarge("upload.too_large", limit_mb=settings.max_upload_mb)
     return data, upload.filename
-
-
-def mapping_of(pairs: Iterable[str] | None) -> dict[str, str]:
-    """`NO=code` (a source column = a field), repeated."""
-    out = {}
-    for pair in pairs or ():
-        source, sep, key = pair.partition("=")
-        if not sep or not source.strip() or not key.strip():
-            raise DomainError("import.mapping", field="map", pair=pair)
-        out[source.strip()] = key.strip()
-    return out
 
 
 def run_import(session: Session, importer: Callable[[Session, Actor], imports.Importer], *, actor: Actor,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
+from yrdhub.imports import mapping_of
 from yrdhub.regions import orgs
 from yrdhub.regions.imports import OrgImporter
 from yrdhub.regions.models import Organisation
@@ -13,7 +14,7 @@ from yrdhub.regions.schemas import OrgCreate, OrgMergeRequest, OrgPage, OrgRead,
 from yrdhub.web.api.common import ExportFormat, ImportResult, export, import_answer, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
 from yrdhub.web.errors import lang_of
-from yrdhub.web.uploads import mapping_of, run_import
+from yrdhub.web.uploads import run_import
 
 router = APIRouter(tags=["organisations 机构"])
 EXPORT_FIELDS = ["id", "name", "name_en", "type", "uscc", "region_code", "province_code", "address", "parent_id",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import PermissionDenied, authorize
 from yrdhub.errors import NotFound
+from yrdhub.imports import mapping_of
 from yrdhub.outputs import achievements, files, queries, service, usage
 from yrdhub.outputs import imports as output_imports
 from yrdhub.outputs.models import Report, ReportFile
@@ -33,7 +34,7 @@ from yrdhub.outputs.schemas import (
 )
 from yrdhub.web.api.common import ExportFormat, ImportResult, export, import_answer, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, LangDep, RowId, SessionDep, SettingsDep, WriteSessionDep
-from yrdhub.web.uploads import mapping_of, read_upload, run_import
+from yrdhub.web.uploads import read_upload, run_import
 
 router = APIRouter(tags=["outputs 科技报告与成果"])
 REPORT_FIELDS = ["id", "number", "title", "type", "org_id", "province_code", "year", "openness", "embargo_until",

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from yrdhub.i18n import N_, gettext
+from yrdhub.imports import mapping_of
 from yrdhub.resources import bookings, calendar, facilities, instruments, usage
 from yrdhub.resources.imports import InstrumentImporter
 from yrdhub.resources.models import Booking, Instrument
@@ -33,7 +34,7 @@ from yrdhub.resources.schemas import (
 from yrdhub.web.api.common import ExportFormat, ImportResult, bounded, export, import_answer, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, RowId, SessionDep, SettingsDep
 from yrdhub.web.errors import lang_of
-from yrdhub.web.uploads import mapping_of, run_import
+from yrdhub.web.uploads import run_import
 
 router = APIRouter(prefix="/resources", tags=["resources 创新资源"])
 Limit = Annotated[int, Query(ge=1, le=500)]

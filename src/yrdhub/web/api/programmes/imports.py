@@ -9,11 +9,12 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from yrdhub.accounts.policy import authorize
+from yrdhub.imports import mapping_of
 from yrdhub.programmes import imports as programme_imports
 from yrdhub.web.api.common import ImportResult, import_answer, policy
 from yrdhub.web.deps import ActorDep, CsrfApi, SessionDep, SettingsDep
 from yrdhub.web.errors import lang_of
-from yrdhub.web.uploads import finish_import, mapping_of, read_upload
+from yrdhub.web.uploads import finish_import, read_upload
 
 router = APIRouter()
 MapQuery = Annotated[list[str] | None, Query(max_length=50, description="源列=字段 source column=field")]
