@@ -157,6 +157,12 @@ POLICY: dict[str, Rule] = {
     "booking.cancel": _any(_office, _self, _org_admin),
     "booking.confirm": _office,  # from the waiting list, made by the platform when a slot frees
     "booking.record_use": _any(_office, _org_admin),
+    # vouchers: a jurisdiction's department runs its schemes and issues their vouchers; a holder's members redeem
+    # them for their organisation's bookings anywhere in the region; the joint office expires them
+    "voucher.scheme": _any(_office, _in_province("jurisdiction_admin")),
+    "voucher.issue": _any(_office, _in_province("jurisdiction_admin")),
+    "voucher.redeem": _org_member,
+    "voucher.expire": _office,
 }
 
 # Actions that only read (who reads a record is its read rule: accounts/access.py); everything else needs a

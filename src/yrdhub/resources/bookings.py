@@ -24,7 +24,7 @@ from yrdhub.i18n import BEIJING
 from yrdhub.keyset import Order, Page, paginate
 from yrdhub.regions import orgs
 from yrdhub.regions.models import Organisation
-from yrdhub.resources import instruments
+from yrdhub.resources import instruments, vouchers
 from yrdhub.resources.access import SLOTS
 from yrdhub.resources.lifecycle import HOLDING, LIFECYCLE, BookingStatus
 from yrdhub.resources.models import Booking, Instrument, Outage, Training
@@ -161,6 +161,7 @@ def cancel(session: Session, *, actor: Actor, booking: Booking, reason: str = ""
         booking.cancel_fee_fen = instrument.cancel_fee_fen
     booking.reason = reason.strip()
     session.flush()
+    vouchers.void_hold(session, booking=booking)
     audit.record(session, actor, "booking.cancel", "booking", booking.id, before=before, after=snapshot(booking))
     if was == BookingStatus.CONFIRMED.value:
         _promote(session, booking)

@@ -29,3 +29,20 @@ register({
     "booking.use_samples": N_("Give the number of samples measured."),
     "outage.order": N_("An outage ends after it starts."),
 })
+
+register({
+    # vouchers
+    "voucher.scheme_taken": N_("The scheme code {code} is already used."),
+    "voucher.scheme_not_found": N_("No such voucher scheme: {id}."),
+    "voucher.not_found": N_("No such voucher: {id}."),
+    "voucher.budget": N_("The scheme's budget does not cover this voucher."),
+    "voucher.holder_cap": N_("This voucher would take the holder beyond the scheme's cap."),
+    "voucher.holder_type": N_("The scheme's vouchers are not for organisations of this type ({type})."),
+    "voucher.insufficient": N_("The voucher's balance does not cover this."),
+    "voucher.not_valid": N_("The voucher is not valid on {day}."),
+    "voucher.not_holder": N_("The voucher is held by another organisation than the booking's payer."),
+    "voucher.service": N_("The scheme does not pay for this service ({service})."),
+    "voucher.booking_paid": N_("This booking already has a voucher."),
+    "voucher.booking_state": N_("A voucher pays only for a confirmed booking."),
+    "voucher.key_reused": N_("This idempotency key was used for another request."),
+})

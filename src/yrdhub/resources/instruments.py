@@ -130,6 +130,14 @@ def update(session: Session, *, actor: Actor, instrument: Instrument, data: Inst
     return True
 
 
+def rate_for(session: Session, instrument_id: int, price_group: str, service_type: str) -> Rate | None:
+    """The rate that meters a booking: per sample for sample testing, else per hour, else per day."""
+    units = ("sample",) if service_type == "sample_testing" else ("hour", "day")
+    rates = {r.unit: r for r in session.execute(select(Rate).where(
+        Rate.instrument_id == instrument_id, Rate.price_group == price_group)).scalars()}
+    return next((rates[u] for u in units if u in rates), None)
+
+
 def get(session: Session, instrument_id: int, *, actor: Actor) -> Instrument:
     stmt = select(Instrument).where(Instrument.id == instrument_id, readable(actor, Instrument))
     instrument = session.execute(stmt).scalar_one_or_none()

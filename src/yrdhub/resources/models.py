@@ -194,3 +194,103 @@ class Usage(Base):
     charge_fen: Mapped[int] = mapped_column(BigInteger)
     recorded_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- innovation vouchers (创新券) and their double-entry ledger ------------------------------------------------
+
+REDEMPTION_STATES = ("held", "posted", "voided")
+
+
+class VoucherScheme(Base):
+    """A jurisdiction's voucher scheme: who may hold its vouchers, what they pay for, how much of a price, up to
+    which caps, from which budget, when."""
+
+    __tablename__ = "res_voucher_scheme"
+    __table_args__ = (CheckConstraint("share_bp > 0 AND share_bp <= 10000", name="share"),
+                      CheckConstraint("budget_fen >= 0 AND holder_cap_fen > 0", name="money"),
+                      CheckConstraint("valid_until >= valid_from", name="validity"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    province_code: Mapped[str] = mapped_column(String(6), index=True)  # the issuing jurisdiction
+    holder_types: Mapped[list[Any]] = mapped_column(default=list)  # organisation types that may hold vouchers
+    service_types: Mapped[list[Any]] = mapped_column(default=list)  # services a voucher pays for
+    share_bp: Mapped[int]  # the share of a price a voucher may pay, in basis points (5000: half)
+    holder_cap_fen: Mapped[int] = mapped_column(BigInteger)  # the most one holder is issued under the scheme
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    is_sample: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Voucher(Base):
+    """A voucher issued to an organisation: its face value moved from the scheme's budget to its own account."""
+
+    __tablename__ = "res_voucher"
+    __table_args__ = (CheckConstraint("face_fen > 0", name="face"),
+                      CheckConstraint("status IN ('active', 'expired')", name="status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("res_voucher_scheme.id"), index=True)
+    holder_org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    face_fen: Mapped[int] = mapped_column(BigInteger)
+    expires_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default="active", index=True)
+    issued_by: Mapped[str] = mapped_column(String(100))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Redemption(Base):
+    """A voucher paying part of one booking: held at booking, posted on the metered use, voided on cancellation
+    or expiry. One per booking (so no use is paid twice, by two issuers or two vouchers); one per idempotency
+    key (so a retried request is a no-op)."""
+
+    __tablename__ = "res_redemption"
+    __table_args__ = (CheckConstraint("status IN ('held', 'posted', 'voided')", name="status"),
+                      CheckConstraint("held_fen >= 0 AND posted_fen >= 0 AND posted_fen <= held_fen",
+                                      name="amounts"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)  # the client's idempotency key
+    voucher_id: Mapped[int] = mapped_column(ForeignKey("res_voucher.id"), index=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("res_booking.id"), unique=True)
+    held_fen: Mapped[int] = mapped_column(BigInteger)
+    posted_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(8), default="held", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerAccount(Base):
+    """A balance of the voucher ledger. `floor`: the lowest the balance may go (0 for budgets, vouchers, holds and
+    caps; None for the issuers' funding and the providers' receivables, which only record flows). Balances change
+    only with their entries, by one conditional UPDATE each: never below the floor, also under concurrency."""
+
+    __tablename__ = "res_ledger_account"
+    __table_args__ = (CheckConstraint("floor_fen IS NULL OR balance_fen >= floor_fen", name="floor"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. budget:3, voucher:12, hold:7
+    balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    floor_fen: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class LedgerEntry(Base):
+    """One leg of a ledger transaction: the legs of a transaction sum to zero (debits = credits). Each leg carries
+    what settlements group by: the issuing and the providing jurisdiction and the month."""
+
+    __tablename__ = "res_ledger_entry"
+    __table_args__ = (UniqueConstraint("txn", "account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    txn: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(12), index=True)  # fund, issue, hold, post, release, void, expire
+    account: Mapped[str] = mapped_column(ForeignKey("res_ledger_account.key"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # + debit (into the account), − credit (out of it)
+    issuer: Mapped[str] = mapped_column(String(6), index=True)
+    provider: Mapped[str | None] = mapped_column(String(6), index=True)  # the provider's jurisdiction (posts)
+    provider_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM, Beijing time
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -265,3 +265,97 @@ class OutageCreate(BaseModel):
         if self.ends_at <= self.starts_at:
             raise schema_error("outage.order")
         return self
+
+
+# --- vouchers ---------------------------------------------------------------------------------------------------
+
+class SchemeCreate(BaseModel):
+    """A jurisdiction's voucher scheme. `share_percent`: the share of a price its vouchers pay (0.01–100)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(pattern=CODE)
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str = Field("", max_length=300)
+    province: str = Field(pattern=r"^3[1-4]0000$")
+    holder_types: list[str] = Field(default_factory=lambda: ["enterprise"], min_length=1, max_length=7)
+    service_types: list[str] = Field(default_factory=lambda: list(SERVICE_TYPES), min_length=1, max_length=3)
+    share_percent: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+    holder_cap_yuan: Annotated[Decimal, Field(gt=0, le=MAX_YUAN, decimal_places=2)]
+    budget_yuan: Yuan
+    valid_from: date
+    valid_until: date
+
+    @field_validator("service_types")
+    @classmethod
+    def _services(cls, value: list[str]) -> list[str]:
+        if any(kind not in SERVICE_TYPES for kind in value):
+            raise schema_error("validation.invalid")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _validity(self) -> SchemeCreate:
+        if self.valid_until < self.valid_from:
+            raise schema_error("validation.invalid")
+        return self
+
+
+class SchemeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    province_code: str
+    holder_types: list[str]
+    service_types: list[str]
+    share_bp: int
+    holder_cap_fen: int
+    budget_fen: int
+    valid_from: date
+    valid_until: date
+    is_sample: bool
+
+
+class VoucherIssue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    scheme_id: int = Field(ge=1, le=MAX_ID)
+    holder_org_id: int = Field(ge=1, le=MAX_ID)
+    face_yuan: Annotated[Decimal, Field(gt=0, le=MAX_YUAN, decimal_places=2)]
+    expires_on: date | None = Field(None, description="the scheme's last day when absent")
+
+
+class VoucherRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    scheme_id: int
+    holder_org_id: int
+    face_fen: int
+    expires_on: date
+    status: str
+    balance_fen: int = 0
+
+
+class RedemptionCreate(BaseModel):
+    """A voucher to pay its share of a confirmed booking; `key` makes a retried request a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    voucher_id: int = Field(ge=1, le=MAX_ID)
+    booking_id: int = Field(ge=1, le=MAX_ID)
+    key: str = Field(min_length=8, max_length=80, pattern=r"^[A-Za-z0-9._:-]+$")
+
+
+class RedemptionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    key: str
+    voucher_id: int
+    booking_id: int
+    held_fen: int
+    posted_fen: int
+    status: str

@@ -21,9 +21,9 @@ from yrdhub.accounts.actor import Actor
 from yrdhub.accounts.policy import authorize, readable
 from yrdhub.errors import DomainError
 from yrdhub.i18n import BEIJING
-from yrdhub.resources import bookings, tariff
+from yrdhub.resources import bookings, instruments, tariff, vouchers
 from yrdhub.resources.lifecycle import LIFECYCLE
-from yrdhub.resources.models import Booking, Rate, Usage
+from yrdhub.resources.models import Booking, Usage
 from yrdhub.resources.schemas import UsageCreate
 
 ATTEMPTS = 5  # recomputations when another use of the same payer lands first
@@ -31,14 +31,6 @@ ATTEMPTS = 5  # recomputations when another use of the same payer lands first
 
 def month_of(moment: datetime) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m")
-
-
-def _rate(session: Session, booking: Booking) -> Rate | None:
-    """The rate that meters this booking: per sample for sample testing, else per hour, else per day."""
-    units = ("sample",) if booking.service_type == "sample_testing" else ("hour", "day")
-    rates = {r.unit: r for r in session.execute(select(Rate).where(
-        Rate.instrument_id == booking.instrument_id, Rate.price_group == booking.price_group)).scalars()}
-    return next((rates[u] for u in units if u in rates), None)
 
 
 def _month_to_date(session: Session, booking: Booking, unit: str, month: str) -> int:
@@ -51,7 +43,7 @@ def record_use(session: Session, *, actor: Actor, booking: Booking, data: UsageC
     """Record the metered use of a confirmed booking and charge it."""
     before_state = bookings.snapshot(booking)
     target = bookings.target_of(session, booking)
-    rate = _rate(session, booking)
+    rate = instruments.rate_for(session, booking.instrument_id, booking.price_group, booking.service_type)
     unit = rate.unit if rate is not None else ("sample" if booking.service_type == "sample_testing" else "hour")
     authorize(actor, "booking.record_use", target)  # who may, before what is missing
     if unit == "sample" and data.samples is None:
@@ -75,6 +67,7 @@ def record_use(session: Session, *, actor: Actor, booking: Booking, data: UsageC
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
+    vouchers.settle_use(session, booking=booking, charge_fen=use.charge_fen, month=month)
     audit.record(session, actor, "booking.record_use", "booking", booking.id, before=before_state,
                  after={**bookings.snapshot(booking), "usage": {"unit": unit, "quantity": quantity,
                                                                 "charge_fen": use.charge_fen, "month": month}})
