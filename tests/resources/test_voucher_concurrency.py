@@ -38,7 +38,8 @@ HOLDERS, BOOKINGS, REQUESTS, THREADS = 8, 400, 1000, 32
 def _world(factory: Any) -> dict[str, Any]:
     with transaction(factory) as session:
         load_bundled(session, actor=SYSTEM)
-        host = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="券并发研究所", type="institute", region="310115"))
+        host = orgs.create(session, actor=SYSTEM, data=OrgCreate(name="券并发研究所", type="institute",
+                                                                 region="310115"))
         instrument = instruments.create(session, actor=SYSTEM, data=InstrumentCreate(
             code="VC-0001", name="券并发仪器", category="分析仪器", value_yuan=Decimal(1_000_000), org_id=host.id,
             book_days_ahead=366, rates=[{"price_group": g, "unit": "hour", "steps": [[0, Decimal(100)]]}

@@ -20,8 +20,9 @@ from .conftest import NOW, World, org, slot
 
 
 def scheme_data(code: str = "ZJ-2030", province: str = "330000", **changes: Any) -> SchemeCreate:
-    values: dict[str, Any] = {"code": code, "name": "浙江省科技创新券", "province": province, "share_percent": Decimal(50),
-                              "holder_cap_yuan": Decimal(300_000), "budget_yuan": Decimal(1_000_000),
+    values: dict[str, Any] = {"code": code, "name": "浙江省科技创新券", "province": province,
+                              "share_percent": Decimal(50), "holder_cap_yuan": Decimal(300_000),
+                              "budget_yuan": Decimal(1_000_000),
                               "valid_from": date(2030, 1, 1), "valid_until": date(2030, 12, 31)}
     return SchemeCreate(**values | changes)
 
@@ -105,8 +106,8 @@ def test_a_retried_redemption_is_a_no_op_and_no_use_is_paid_twice(session: Sessi
                                                                   face_yuan=Decimal(5000)))
     sh = make_user("jurisdiction_admin", "310000")[1]
     sh_scheme = vouchers.create_scheme(session, actor=sh, data=scheme_data("SH-2030", "310000"))
-    second = vouchers.issue(session, actor=sh, data=VoucherIssue(scheme_id=sh_scheme.id,
-                                                                 holder_org_id=world.zhejiang.id, face_yuan=Decimal(5000)))
+    second = vouchers.issue(session, actor=sh, data=VoucherIssue(
+        scheme_id=sh_scheme.id, holder_org_id=world.zhejiang.id, face_yuan=Decimal(5000)))
     booking = booked(session, world, 0)
     first = redeem(session, world, voucher, booking, "retry-0001")
     entries = session.execute(select(func.count()).select_from(LedgerEntry)).scalar_one()

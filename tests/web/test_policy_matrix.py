@@ -71,12 +71,12 @@ def build_world(session: Session) -> World:
 
 def _resources(session: Session, host: int, payer: int, booker: User) -> dict[str, int]:
     """An instrument hosted by org_a and three confirmed bookings of it, made by a member of org_b."""
-    from datetime import timedelta
+    from datetime import date, timedelta
     from decimal import Decimal
 
     from yrdhub.db import utcnow
-    from yrdhub.resources import bookings, instruments
-    from yrdhub.resources.schemas import BookingCreate, InstrumentCreate
+    from yrdhub.resources import bookings, instruments, vouchers
+    from yrdhub.resources.schemas import BookingCreate, InstrumentCreate, SchemeCreate, VoucherIssue
 
     instrument = instruments.create(session, actor=SYSTEM, data=InstrumentCreate(
         code="M-INS-0001", name="矩阵仪器", category="分析仪器", value_yuan=Decimal(500_000), org_id=host))
@@ -88,6 +88,18 @@ def _resources(session: Session, host: int, payer: int, booker: User) -> dict[st
         begins = start + timedelta(hours=2 * n)
         ids[key] = bookings.book(session, actor=member, data=BookingCreate(
             instrument_id=instrument.id, org_id=payer, starts_at=begins, ends_at=begins + timedelta(hours=1))).id
+    # a booking paid by org_a (the host's own), and a Jiangsu voucher held by org_a to pay for it
+    own = Actor(user_id=booker.id, username=booker.username, grants=(Grant("member", f"org:{host}"),), via="system")
+    begins = start + timedelta(hours=8)
+    ids["redeem"] = bookings.book(session, actor=own, data=BookingCreate(
+        instrument_id=instrument.id, org_id=host, starts_at=begins, ends_at=begins + timedelta(hours=1))).id
+    scheme = vouchers.create_scheme(session, actor=SYSTEM_JS, data=SchemeCreate(
+        code="M-SCHEME", name="矩阵创新券", province="320000", share_percent=Decimal(50),
+        holder_cap_yuan=Decimal(10_000), budget_yuan=Decimal(100_000), valid_from=date(2020, 1, 1),
+        valid_until=date(2099, 12, 31)))
+    ids["scheme"] = scheme.id
+    ids["voucher"] = vouchers.issue(session, actor=SYSTEM_JS, data=VoucherIssue(
+        scheme_id=scheme.id, holder_org_id=host, face_yuan=Decimal(1000))).id
     return ids
 
 
@@ -445,6 +457,20 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
     "POST /api/v1/resources/bookings/{booking_id}/miss": (
         lambda c, w, h: c.post(f"/api/v1/resources/bookings/{_res(w)['miss']}/miss", headers=h),
         {"office_admin", "org_admin_own"}),
+    "POST /api/v1/resources/schemes": (
+        lambda c, w, h: c.post("/api/v1/resources/schemes", headers=h, json={
+            "code": "M-SCHEME-2", "name": "新创新券", "province": "320000", "share_percent": "40",
+            "holder_cap_yuan": "5000", "budget_yuan": "50000", "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31"}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/resources/vouchers": (
+        lambda c, w, h: c.post("/api/v1/resources/vouchers", headers=h, json={
+            "scheme_id": _res(w)["scheme"], "holder_org_id": w.org_b, "face_yuan": "500"}),
+        {"office_admin", "js_admin"}),
+    "POST /api/v1/resources/redemptions": (
+        lambda c, w, h: c.post("/api/v1/resources/redemptions", headers=h, json={
+            "voucher_id": _res(w)["voucher"], "booking_id": _res(w)["redeem"], "key": "matrix-redemption-1"}),
+        {"org_admin_own"}),
 }
 # Drafts of a jurisdiction are invisible to outsiders: they get 404 (not even a 403 revealing existence).
 HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitoring",
@@ -460,7 +486,7 @@ HIDDEN_DRAFT_ROUTES = {k for k in MATRIX if k.startswith(("PUT /api/v1/monitorin
     "POST /api/v1/outputs/reports/{report_id}/file",
     # a booking is read by its booker, the paying and the hosting organisations' admins and the joint office
     "POST /api/v1/resources/bookings/{booking_id}/cancel", "POST /api/v1/resources/bookings/{booking_id}/use",
-    "POST /api/v1/resources/bookings/{booking_id}/miss"}
+    "POST /api/v1/resources/bookings/{booking_id}/miss", "POST /api/v1/resources/redemptions"}
 
 
 ROW_REFUSED = {(f"POST /api/v1/{path}/import", who) for path in ("programmes", "projects") for who in ("zj_admin",)} | {

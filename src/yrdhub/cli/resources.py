@@ -22,7 +22,7 @@ from yrdhub.cli.core import (
     parse_mapping,
     unit_of_work,
 )
-from yrdhub.cli.text import App, say, t
+from yrdhub.cli.text import App, fail, say, t
 from yrdhub.i18n import N_
 
 app = App(help=N_("Research infrastructure, instruments and bookings"))
@@ -70,3 +70,49 @@ def list_facilities() -> None:
         for f in rows:
             table.add_row(f.key, f.kind, f.city_code or "—", f.status or "—", str(len(f.sources)))
     console.print(table)
+
+
+@app.command("settlement", help=N_("What each issuing jurisdiction owes the providers of each jurisdiction for "
+                                   "vouchers, from the ledger (amounts in yuan)."))
+def settlement_cmd(first: str = typer.Argument(..., help=N_("The first month, YYYY-MM")),
+                   last: str | None = typer.Argument(None, help=N_("The last month, YYYY-MM (the first when absent)"))
+                   ) -> None:
+    from yrdhub.resources import settlement
+    from yrdhub.resources.schemas import yuan
+
+    for month in (first, last or first):
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            raise typer.BadParameter(say(N_("A month is written YYYY-MM: {month}"), month=month))
+    with unit_of_work() as session:
+        rows = settlement.statement(session, actor=operator(), first=first, last=last)
+    table = Table(*(t(h) for h in (N_("Issuer"), N_("Provider"), N_("Month"), N_("Redemptions"), N_("Amount (yuan)"))))
+    for row in rows:
+        table.add_row(row["issuer"], row["provider"], row["month"], str(row["redemptions"]),
+                      str(yuan(row["amount_fen"])))
+    console.print(table)
+
+
+@app.command("reconcile", help=N_("Prove the voucher ledger: debits equal credits, every transaction balanced, "
+                                  "every balance the sum of its entries and none below its floor."))
+def reconcile() -> None:
+    from yrdhub.resources import ledger
+    from yrdhub.resources.schemas import yuan
+
+    with unit_of_work() as session:
+        check = ledger.reconcile(session)
+    console.print(say(N_("{transactions} transactions; debits {debits} yuan, credits {credits} yuan"),
+                      transactions=check.transactions, debits=yuan(check.debits_fen), credits=yuan(check.credits_fen)))
+    if not check.ok:
+        raise fail(say(N_("The ledger does not reconcile: unbalanced {unbalanced}; drifted {drifted}; below the floor "
+                    "{below}"), unbalanced=check.unbalanced, drifted=check.drifted, below=check.below_floor))
+    console.print(t(N_("The ledger reconciles.")))
+
+
+@app.command("expire-vouchers", help=N_("Expire the vouchers past their last day: their holds voided, their "
+                                        "balances back to their schemes' budgets."))
+def expire_vouchers() -> None:
+    from yrdhub.resources import vouchers
+
+    with unit_of_work() as session:
+        count = vouchers.expire(session, actor=operator())
+    console.print(say(N_("Vouchers expired: {count}"), count=count))

@@ -339,6 +339,11 @@ class VoucherRead(BaseModel):
     balance_fen: int = 0
 
 
+class VoucherPage(BaseModel):
+    items: list[VoucherRead]
+    next_cursor: str | None
+
+
 class RedemptionCreate(BaseModel):
     """A voucher to pay its share of a confirmed booking; `key` makes a retried request a no-op."""
 

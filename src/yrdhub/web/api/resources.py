@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from yrdhub.i18n import N_, gettext
 from yrdhub.imports import mapping_of
-from yrdhub.resources import bookings, calendar, facilities, instruments, usage
+from yrdhub.resources import bookings, calendar, facilities, instruments, settlement, usage, vouchers
 from yrdhub.resources.imports import InstrumentImporter
-from yrdhub.resources.models import Booking, Instrument
+from yrdhub.resources.models import Booking, Instrument, VoucherScheme
 from yrdhub.resources.schemas import (
     BookingCreate,
     BookingPage,
@@ -25,10 +25,17 @@ from yrdhub.resources.schemas import (
     InstrumentUpdate,
     OutageCreate,
     RateRead,
+    RedemptionCreate,
+    RedemptionRead,
+    SchemeCreate,
+    SchemeRead,
     Slot,
     TrainingCreate,
     UsageCreate,
     UsageRead,
+    VoucherIssue,
+    VoucherPage,
+    VoucherRead,
     yuan,
 )
 from yrdhub.web.api.common import ExportFormat, ImportResult, bounded, export, import_answer, policy
@@ -231,3 +238,72 @@ def statement(session: SessionDep, actor: ActorDep, month: Annotated[str, Query(
         header = [by, "unit", "uses", "quantity", "charge_fen"]
         return export(format, f"statement-{month}", header, ([r[h] for h in header] for r in rows))
     return rows
+
+
+# --- vouchers -----------------------------------------------------------------------------------------------------
+
+@router.get("/schemes", response_model=list[SchemeRead],
+            openapi_extra=bounded("the voucher schemes of four jurisdictions: a handful a year"))
+def list_schemes(session: SessionDep, province: str = "") -> Any:
+    stmt = select(VoucherScheme).order_by(VoucherScheme.valid_from.desc(), VoucherScheme.id)
+    if province:
+        stmt = stmt.where(VoucherScheme.province_code == province)
+    return session.execute(stmt.limit(500)).scalars().all()
+
+
+@router.post("/schemes", response_model=SchemeRead, status_code=201, openapi_extra=policy("voucher.scheme"),
+             dependencies=[CsrfApi])
+def create_scheme(body: SchemeCreate, session: SessionDep, actor: ActorDep) -> Any:
+    scheme = vouchers.create_scheme(session, actor=actor, data=body)
+    session.commit()
+    return scheme
+
+
+def _voucher_read(session: SessionDep, voucher: Any) -> VoucherRead:
+    return VoucherRead.model_validate(voucher).model_copy(
+        update={"balance_fen": vouchers.voucher_balance(session, voucher)})
+
+
+@router.get("/vouchers", response_model=VoucherPage)
+def list_vouchers(session: SessionDep, actor: ActorDep, holder_org_id: int | None = None, cursor: str | None = None,
+                  limit: Limit = 50) -> Any:
+    """Vouchers the caller may read (their organisation's, their jurisdiction's issues), newest first."""
+    page = vouchers.page(session, actor=actor, holder_org_id=holder_org_id, cursor=cursor, limit=limit)
+    return VoucherPage(items=[_voucher_read(session, v) for v in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/vouchers/{voucher_id}", response_model=VoucherRead)
+def get_voucher(voucher_id: RowId, session: SessionDep, actor: ActorDep) -> Any:
+    return _voucher_read(session, vouchers.get(session, voucher_id, actor=actor))
+
+
+@router.post("/vouchers", response_model=VoucherRead, status_code=201, openapi_extra=policy("voucher.issue"),
+             dependencies=[CsrfApi], responses={409: {"description": "beyond the budget or the holder's cap"}})
+def issue_voucher(body: VoucherIssue, session: SessionDep, actor: ActorDep) -> Any:
+    voucher = vouchers.issue(session, actor=actor, data=body)
+    session.commit()
+    return _voucher_read(session, voucher)
+
+
+@router.post("/redemptions", response_model=RedemptionRead, status_code=201, openapi_extra=policy("voucher.redeem"),
+             dependencies=[CsrfApi], responses={409: {"description": "the booking has a voucher already"}})
+def redeem(body: RedemptionCreate, session: SessionDep, actor: ActorDep) -> Any:
+    """Let a voucher pay its share of a confirmed booking: held now, posted when the provider records the use.
+    Send the same `key` to retry safely: a replay answers the first redemption and moves no money."""
+    redemption = vouchers.hold(session, actor=actor, booking=bookings.get(session, body.booking_id, actor=actor),
+                               data=body)
+    session.commit()
+    return redemption
+
+
+@router.get("/settlements", openapi_extra=bounded("sums per issuer × provider jurisdiction × month"))
+def settlements(session: SessionDep, actor: ActorDep, first: Annotated[str, Query(pattern=MONTH)],
+                last: Annotated[str | None, Query(pattern=MONTH)] = None, format: ExportFormat = "json") -> Any:
+    """What each issuing jurisdiction owes each providing jurisdiction, from the ledger's posted redemptions (the
+    caller's jurisdiction's rows; the joint office's all), with the 4×4 matrix and the providers' cities."""
+    rows = settlement.statement(session, actor=actor, first=first, last=last)
+    if format != "json":
+        header = ["issuer", "provider", "month", "redemptions", "amount_fen"]
+        return export(format, f"settlement-{first}", header, ([r[h] for h in header] for r in rows))
+    return {"rows": rows, "matrix": settlement.matrix(session, actor=actor, first=first, last=last),
+            "city_pairs": settlement.city_pairs(session, actor=actor, first=first, last=last)}
