@@ -12,8 +12,11 @@ instrument kinds, marked as samples). Then:
   and every booking for its audit event.
 - catalogue: --queries page reads of `resources.instruments.page` with a search word and a random facet,
   timed one by one; the p95 in ms.
-The load average is printed beside each figure (the machine is shared). Redemptions need the voucher ledger,
-which is not built yet: the figure reads "na" until it is. The last line reads
+- redemptions: every client's organisation holds a voucher of each of the four jurisdictions' schemes; the same
+  threads redeem the bookings made above (`resources.vouchers.hold`: the ledger's conditional updates, the
+  idempotency key, one voucher per booking, the audit chain), every tenth request a replay of an earlier key;
+  afterwards the ledger is reconciled (violations: unbalanced transactions, drifted or negative balances).
+The load average is printed beside each figure (the machine is shared). The last line reads
 `bookings_per_s=<a> redemptions_per_s=<b> p95_ms_catalogue=<c>`.
 """
 
@@ -27,6 +30,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 KINDS = [("扫描电子显微镜", "分析仪器"), ("透射电子显微镜", "分析仪器"), ("X射线衍射仪", "分析仪器"),
@@ -144,6 +148,72 @@ def check(factory) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     return overlaps, made, audited
 
 
+def bench_redemptions(factory, actors, seconds: float) -> tuple[int, int, float]:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from yrdhub.accounts.actor import SYSTEM
+    from yrdhub.db import transaction
+    from yrdhub.errors import Conflict
+    from yrdhub.resources import bookings, vouchers
+    from yrdhub.resources.models import Booking
+    from yrdhub.resources.schemas import RedemptionCreate, SchemeCreate, VoucherIssue
+
+    with transaction(factory) as session:
+        schemes = [vouchers.create_scheme(session, actor=SYSTEM, data=SchemeCreate(
+            code=f"BENCH-{p}", name="基准测试创新券（生成）", province=p, share_percent=Decimal(50),
+            holder_cap_yuan=Decimal(10_000_000), budget_yuan=Decimal(1_000_000_000), valid_from=date(2020, 1, 1),
+            valid_until=date(2099, 12, 31))) for p in ("310000", "320000", "330000", "340000")]
+        held = [[vouchers.issue(session, actor=SYSTEM, data=VoucherIssue(
+            scheme_id=s.id, holder_org_id=payer, face_yuan=Decimal(1_000_000))).id for s in schemes]
+            for _, payer in actors]
+        mine = [list(session.execute(select(Booking.id).where(Booking.org_id == payer, Booking.status == "confirmed")
+                                     ).scalars()) for _, payer in actors]
+    done, replays = [0] * len(actors), [0] * len(actors)
+    errors: list[BaseException] = []
+    stop = time.perf_counter() + seconds
+    start = threading.Barrier(len(actors))
+
+    def client(i: int) -> None:
+        rng = random.Random(100 + i)
+        actor, _ = actors[i]
+        sent: list[RedemptionCreate] = []
+        start.wait()
+        while time.perf_counter() < stop and mine[i]:
+            if sent and rng.random() < 0.1:
+                data, replay = rng.choice(sent), True
+            else:
+                data = RedemptionCreate(voucher_id=rng.choice(held[i]), booking_id=mine[i].pop(),
+                                        key=f"bench-{i}-{len(sent)}")
+                sent.append(data)
+                replay = False
+            try:
+                with transaction(factory) as session:
+                    booking = bookings.get(session, data.booking_id, actor=actor)
+                    vouchers.hold(session, actor=actor, booking=booking, data=data)
+                if replay:
+                    replays[i] += 1
+                else:
+                    done[i] += 1
+            except Conflict:
+                pass
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(actors))]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    if errors:
+        raise errors[0]
+    return sum(done), sum(replays), elapsed
+
+
 def bench_catalogue(factory, queries: int) -> list[float]:  # type: ignore[no-untyped-def]
     from yrdhub.accounts.actor import ANONYMOUS
     from yrdhub.resources import instruments
@@ -196,8 +266,18 @@ def main() -> None:
     p95 = statistics.quantiles(times, n=20)[18]
     print(f"catalogue: {args.queries} searches of {len(ids)} instruments, median {statistics.median(times):.1f} ms, "
           f"p95 {p95:.1f} ms; load average {load()}")
-    print("redemptions: the voucher ledger is not built yet")
-    print(f"bookings_per_s={bookings_per_s:.0f} redemptions_per_s=na p95_ms_catalogue={p95:.1f}")
+    from yrdhub.resources import ledger
+
+    redeemed, replayed, elapsed = bench_redemptions(factory, actors, args.seconds)
+    with factory() as session:
+        proof = ledger.reconcile(session)
+    redemptions_per_s = (redeemed + replayed) / elapsed
+    print(f"redemptions: {redeemed} new and {replayed} replays in {elapsed:.1f} s = {redemptions_per_s:.0f}/s with "
+          f"{args.clients} clients; ledger: {proof.transactions} transactions, debits {proof.debits_fen} = credits "
+          f"{proof.credits_fen} fen: {'reconciles' if proof.ok else 'DOES NOT RECONCILE'}; load average {load()}")
+    if not proof.ok:
+        raise SystemExit("violations found")
+    print(f"bookings_per_s={bookings_per_s:.0f} redemptions_per_s={redemptions_per_s:.0f} p95_ms_catalogue={p95:.1f}")
     engine.dispose()
 
 
