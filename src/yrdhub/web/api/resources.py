@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from yrdhub.i18n import N_, gettext
 from yrdhub.imports import mapping_of
-from yrdhub.resources import bookings, calendar, facilities, instruments, settlement, usage, vouchers
+from yrdhub.resources import bookings, calendar, facilities, instruments, settlement, sharing, usage, vouchers
 from yrdhub.resources.imports import InstrumentImporter
 from yrdhub.resources.models import Booking, Instrument, VoucherScheme
 from yrdhub.resources.schemas import (
@@ -307,3 +307,24 @@ def settlements(session: SessionDep, actor: ActorDep, first: Annotated[str, Quer
         return export(format, f"settlement-{first}", header, ([r[h] for h in header] for r in rows))
     return {"rows": rows, "matrix": settlement.matrix(session, actor=actor, first=first, last=last),
             "city_pairs": settlement.city_pairs(session, actor=actor, first=first, last=last)}
+
+
+@router.get("/sharing", openapi_extra=bounded("one row per instrument, organisation or jurisdiction the caller reads"))
+def sharing_measures(session: SessionDep, actor: ActorDep, first: Annotated[str, Query(pattern=MONTH)],
+                     last: Annotated[str | None, Query(pattern=MONTH)] = None,
+                     by: Annotated[str, Query(pattern="^(instrument|org|province)$")] = "province") -> Any:
+    """Sharing measured over the metered uses the caller may read: effective, external and cross-jurisdiction
+    hours and the sharing rate, per instrument, host organisation or jurisdiction."""
+    return sharing.measures(session, actor=actor, by=by, first=first, last=last)
+
+
+@router.get("/sharing/records", openapi_extra=bounded("the uses of at most a few months the caller reads"))
+def sharing_records(session: SessionDep, actor: ActorDep, first: Annotated[str, Query(pattern=MONTH)],
+                    last: Annotated[str | None, Query(pattern=MONTH)] = None, province: str | None = None,
+                    format: ExportFormat = "json") -> Any:
+    """The uses behind the sharing measures, one row each."""
+    rows = sharing.records(session, actor=actor, first=first, last=last, province=province)
+    if format != "json":
+        header = list(rows[0]) if rows else ["usage_id"]
+        return export(format, f"sharing-{first}", header, ([r[h] for h in header] for r in rows))
+    return rows
