@@ -19,7 +19,7 @@ from yrdhub.accounts.policy import PermissionDenied, can
 from yrdhub.config import Settings
 from yrdhub.errors import DomainError, field_errors
 from yrdhub.resources import bookings, instruments
-from yrdhub.resources.models import INSTRUMENT_STATUSES, Facility, Instrument
+from yrdhub.resources.models import INSTRUMENT_STATUSES, PRICE_GROUPS, UNITS, Facility, Instrument
 from yrdhub.resources.schemas import BookingCreate
 from yrdhub.web.api.common import policy
 from yrdhub.web.deps import ActorDep, CsrfForm, RowId, SessionDep, SettingsDep
@@ -81,15 +81,18 @@ def _instrument_page(request: Request, session: Session, actor: Actor, settings:
     mine = common.member_orgs(actor)
     orgs = common.organisations(session, actor, [instrument.org_id, *mine])
     facility = session.get(Facility, instrument.facility_id) if instrument.facility_id else None
+    services = instrument.service_types or ["self_operated"]
     extra.setdefault("entered", {"org_id": str(min(mine)) if mine else "",
-                                 "service_type": (instrument.service_types or ["self_operated"])[0]})
+                                 "service_type": "self_operated" if "self_operated" in services else services[0]})
     extra.setdefault("errors", [])
     return common.page(request, "resources/instrument.html", status_code=status_code, instrument=instrument,
-                  rates=instruments.rates_of(session, instrument.id),
+                  rates=sorted(instruments.rates_of(session, instrument.id),
+                               key=lambda r: (PRICE_GROUPS.index(r.price_group), UNITS.index(r.unit))),
                   cstr=instruments.cstr(instrument, settings.cstr_prefix), host=orgs.get(instrument.org_id),
                   city=common.cities(session).get(instrument.city_code or ""), facility=facility,
-                  days=common.week(monday, held), monday=monday, prev_week=monday - timedelta(days=7),
-                  next_week=monday + timedelta(days=7), booking_orgs=[orgs[o] for o in sorted(mine) if o in orgs],
+                  days=common.week(monday, held, request.state.lang), monday=monday,
+                  prev_week=monday - timedelta(days=7), next_week=monday + timedelta(days=7),
+                  booking_orgs=[orgs[o] for o in sorted(mine) if o in orgs],
                   may_manage=can(actor, "instrument.manage", host_target), no_org=DomainError("booking.no_org"),
                   **extra)
 

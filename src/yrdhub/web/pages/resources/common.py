@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from yrdhub.accounts.models import User
 from yrdhub.accounts.policy import readable
 from yrdhub.db import utcnow
 from yrdhub.errors import DomainError
-from yrdhub.i18n import BEIJING, beijing, format_number
+from yrdhub.i18n import BEIJING, LOCALES, Lang, beijing, format_number
 from yrdhub.regions import service as regions
 from yrdhub.regions.models import Organisation, Region
 from yrdhub.resources import bookings
@@ -105,9 +106,9 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def week(monday: date, held: list[tuple[datetime, datetime, str]]) -> list[dict[str, Any]]:
+def week(monday: date, held: list[tuple[datetime, datetime, str]], lang: Lang) -> list[dict[str, Any]]:
     """Seven days of held time (a slot across midnight is cut at each day's end), each block with its place in
-    the day (minutes from midnight, Beijing time)."""
+    the day (minutes from midnight, Beijing time); each day named in the reader's locale."""
     days = []
     for offset in range(7):
         day = monday + timedelta(days=offset)
@@ -120,7 +121,7 @@ def week(monday: date, held: list[tuple[datetime, datetime, str]]) -> list[dict[
                 top = int((lo - start).total_seconds() // 60)
                 blocks.append({"top": top, "length": int((hi - lo).total_seconds() // 60), "kind": kind,
                                "from": lo.strftime("%H:%M"), "to": "24:00" if hi == end else hi.strftime("%H:%M")})
-        days.append({"day": day, "blocks": blocks})
+        days.append({"day": day, "weekday": format_date(day, "EEE", locale=LOCALES[lang]), "blocks": blocks})
     return days
 
 

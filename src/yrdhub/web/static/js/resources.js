@@ -46,10 +46,10 @@ document.addEventListener("DOMContentLoaded", async () => {
           + `<br>${esc(text.stage)}: ${stage}`;
       },
     },
-    legend: { type: "scroll", bottom: 0, left: "center", itemWidth: 12, itemHeight: 12, icon: "circle",
-              data: series.map((s) => s.name) },
+    legend: { bottom: 0, left: "center", itemWidth: 12, itemHeight: 12, icon: "circle",
+              data: series.map((s) => s.name) },  // wraps onto more rows on a narrow screen
     geo: {
-      map: "yrd-cities", roam: true, nameProperty: "name", layoutCenter: ["50%", "46%"], layoutSize: "92%",
+      map: "yrd-cities", roam: true, nameProperty: "name", top: 8, bottom: el.clientWidth < 600 ? 110 : 56,
       scaleLimit: { min: 0.8, max: 8 }, silent: true,
       itemStyle: { areaColor: "#eef3f8", borderColor: "#fff", borderWidth: 0.8 },
     },
