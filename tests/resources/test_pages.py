@@ -344,3 +344,49 @@ def test_the_instrument_page_shows_its_prices_rules_and_cstr_identifier(client: 
     page = client.get(f"/resources/instruments/{world.instrument.id}").text
     assert '<code id="cstr">CSTR:11111.14.SH-ICP-0001</code>' in page
     assert client.get("/resources/instruments/999999").status_code == 404
+
+
+def test_a_page_of_the_catalogue_or_of_my_bookings_costs_the_same_for_few_and_many(
+        client: TestClient, session: Session, world: World, engine: Any) -> None:
+    """The rows' hosts, cities, instruments and moves are looked up once per page, never once per row."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    from yrdhub.regions import orgs
+    from yrdhub.regions.schemas import OrgCreate
+
+    @contextmanager
+    def counted() -> Any:
+        seen: list[str] = []
+
+        def note(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
+            if not sql.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+                seen.append(sql)
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+
+    def grow(total: int) -> None:
+        have = len(session.execute(select(Booking.id)).all())
+        for n in range(have, total):
+            host = orgs.create(session, actor=SYSTEM, data=OrgCreate(name=f"计数测试主机{n}", type="institute",
+                                                                   region="310104"))
+            tool = instruments.create(session, actor=SYSTEM, data=instrument_data(host, f"CNT-{n:04d}", rates=[]))
+            book(session, world, day_at(2 + n % 50, 8 + n // 50), instrument_id=tool.id)
+
+    login(client, username(session, world.ids["booker"]))
+    costs = []
+    for total in (3, 30):
+        grow(total)
+        cost = {}
+        for url in ("/resources/instruments", "/resources/bookings"):
+            session.expunge_all()  # what the app reads, it reads: nothing left over from making the rows
+            with counted() as seen:
+                assert client.get(url).status_code == 200
+            cost[url] = len(seen)
+        costs.append(cost)
+    assert len(session.execute(select(Booking.id)).all()) == 30 and costs[0]["/resources/bookings"] > 0
+    assert costs[0] == costs[1], costs

@@ -32,6 +32,8 @@ def mine_page(request: Request, session: Session, actor: Actor, cursor: str = ""
         page = bookings.page(session, actor=actor, mine=True, limit=common.PAGE)
     items = page.items
     tools = common.instruments_by_id(session, actor, {b.instrument_id for b in items})
+    # the hosts, shown, and held so that the moves' targets find them in the session (its identity map is weak)
+    hosts = common.organisations(session, actor, {i.org_id for i in tools.values()})
     now = utcnow()
     rows = []
     for b in items:
@@ -40,7 +42,7 @@ def mine_page(request: Request, session: Session, actor: Actor, cursor: str = ""
             now > b.starts_at - timedelta(hours=instrument.cancel_hours_before)
         rows.append({"booking": b, "instrument": instrument, "moves": common.moves(session, actor, b, ("cancel",)),
                      "fee_now": instrument.cancel_fee_fen if late and instrument is not None else 0})
-    return common.page(request, "resources/bookings.html", status_code=status_code, rows=rows,
+    return common.page(request, "resources/bookings.html", status_code=status_code, rows=rows, hosts=hosts,
                   orgs=common.organisations(session, actor, {b.org_id for b in items}),
                   next_href=f"/resources/bookings?cursor={page.next_cursor}" if page.next_cursor else "", **extra)
 

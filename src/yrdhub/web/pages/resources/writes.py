@@ -63,7 +63,7 @@ def _refused(request: Request, session: Session, actor: Actor, booking: Booking,
              errors: list[Any], status_code: int, entered: dict[str, Any] | None = None) -> Response:
     session.rollback()
     extra = {"refused": errors[0], "errors": errors, "refused_at": (form, booking.id), "entered": entered or {}}
-    if back == "console":
+    if back == "console" and common.manages_any(actor):
         return console_page(request, session, actor, instrument=booking.instrument_id, status="",
                             status_code=status_code, **extra)
     return mine_page(request, session, actor, status_code=status_code, **extra)
