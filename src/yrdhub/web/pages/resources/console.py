@@ -84,7 +84,7 @@ def console_page(request: Request, session: Session, actor: Actor, *, instrument
     return common.page(request, "resources/console.html", status_code=status_code, managed=managed, selected=selected,
                   rows=rows, status=status, states=STATES, next_href=next_href, outages=outages,
                   month=month, by=by, statement=statement, names=names, form_time=common.form_time,
-                  **({"refused": None, "errors": [], "entered": {}} | extra))
+                  **({"refused": None, "refused_at": None, "errors": [], "entered": {}} | extra))
 
 
 def _statement_names(session: Session, actor: Actor, by: str, rows: list[dict[str, Any]]) -> dict[int, Any]:
