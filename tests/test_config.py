@@ -87,6 +87,7 @@ def test_the_scan_sees_environment_reads() -> None:
         ("YRDHUB_SPARK_MASTER", "spark://h:7077", "spark_master", "spark://h:7077"),
         ("YRDHUB_SPARK_PARTITIONS", "16", "spark_partitions", 16),
         ("YRDHUB_SPARK_DRIVER_MEMORY", "4g", "spark_driver_memory", "4g"),
+        ("YRDHUB_CSTR_PREFIX", "11111", "cstr_prefix", "11111"),
     ],
 )
 def test_settings_come_from_the_documented_variables(

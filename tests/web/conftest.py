@@ -45,6 +45,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from yrdhub.monitoring import tasks as plan_tasks
     from yrdhub.monitoring.evaluation import Method
     from yrdhub.regions.loader import load_bundled
+    from yrdhub.resources import facilities
     from yrdhub.web.app import create_app
 
     require((VENDOR / "echarts.min.js").exists(), "front-end assets missing: run `make assets`")
@@ -55,6 +56,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         load_bundled(session, actor=SYSTEM)
         monitoring.load_bundled(session, actor=SYSTEM)
         plan_tasks.load_bundled(session, actor=SYSTEM)
+        facilities.load(session, actor=SYSTEM)  # as `yrdhub data load` does
         evaluations.run(session, actor=SYSTEM, framework=monitoring.get_framework(session, "yrd-monitoring"),
                         method=Method(runs=200, last_year=2023))
         for name, role, scope in BROWSER_USERS:

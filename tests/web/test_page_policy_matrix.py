@@ -37,6 +37,7 @@ from web.test_policy_matrix import (
     WRITE,
     World,
     _all_routes,
+    _res,
     build_world,
     matrix_user,
     write_routes,
@@ -54,6 +55,7 @@ from yrdhub.programmes.lifecycle import LIFECYCLE as PROJECT
 from yrdhub.programmes.lifecycle import OUTCOMES
 from yrdhub.programmes.models import Programme, Project
 from yrdhub.regions.models import Organisation
+from yrdhub.resources.models import Booking, Outage, Training
 
 Post = Callable[[TestClient, World, str], httpx.Response]  # (client, world, CSRF token) -> the response
 Check = Callable[[Session, World], bool]
@@ -156,6 +158,35 @@ def _report(w: World) -> int:
 def _evaluation(w: World) -> int:
     assert w.evaluation is not None
     return w.evaluation
+
+
+def _booking(key: str) -> Callable[[World], int]:
+    return lambda w: _res(w)[key]
+
+
+def _paid_by_org_c(key: str) -> Callable[[Session, World], None]:
+    """The booking the form acts on, made instead by the victim as a member of org_c (org_c pays): org_c's admin
+    then reads it (a payer's admin) yet may not make the move — the policy refuses, not the read rule."""
+    def setup(session: Session, w: World) -> None:
+        from yrdhub.accounts.service import get_user
+        from yrdhub.resources import bookings
+        from yrdhub.resources.schemas import BookingCreate
+
+        victim = get_user(session, username=w.victim)
+        assert victim is not None
+        member = Actor(user_id=victim.id, username=victim.username, grants=(Grant("member", f"org:{w.org_c}"),),
+                       via="system")
+        start = (datetime.now(BEIJING) + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+        _res(w)[key] = bookings.book(session, actor=member, data=BookingCreate(
+            instrument_id=_res(w)["instrument"], org_id=w.org_c, starts_at=start,
+            ends_at=start + timedelta(hours=1))).id
+    return setup
+
+
+def _in(days: int, hours: int = 1) -> dict[str, str]:
+    """A slot `days` ahead as the booking form's datetime-local fields send it (Beijing time)."""
+    start = (datetime.now(BEIJING) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    return {"starts_at": _local(start), "ends_at": _local(start + timedelta(hours=hours))}
 
 
 def _password_changed(session: Session, w: World) -> bool:
@@ -362,6 +393,36 @@ PAGES: dict[str, Form] = {
         lambda c, w, t: send(c, t, f"/projects/{_prog('approved')(w)}/changes/{_prog('change')(w)}/decision",
                              {"decision": "approve", "reason": "同意"}),
         api="POST /api/v1/projects/{project_id}/changes/{change_id}/decision"),
+    # --- resources (the world's instrument is org_a's; its bookings are the victim's, for org_b)
+    "POST /resources/instruments/{instrument_id}/bookings": Form(
+        lambda c, w, t: send(c, t, f"/resources/instruments/{_res(w)['instrument']}/bookings", {
+            "org_id": str(w.org_a), **_in(10), "service_type": "self_operated", "purpose": "矩阵预约", "wait": ""}),
+        api="POST /api/v1/resources/bookings",
+        written=_exists(lambda w: select(Booking.id).where(Booking.purpose == "矩阵预约"))),
+    "POST /resources/bookings/{booking_id}/cancel": Form(
+        lambda c, w, t: send(c, t, f"/resources/bookings/{_res(w)['cancel']}/cancel", {"reason": "设备故障",
+                                                                                       "back": "console"}),
+        api="POST /api/v1/resources/bookings/{booking_id}/cancel", setup=_paid_by_org_c("cancel"),
+        written=_status(Booking, _booking("cancel"), "cancelled")),
+    "POST /resources/bookings/{booking_id}/use": Form(
+        lambda c, w, t: send(c, t, f"/resources/bookings/{_res(w)['use']}/use", {
+            "started_at": _in(5)["starts_at"], "ended_at": _in(5)["ends_at"], "samples": ""}),
+        api="POST /api/v1/resources/bookings/{booking_id}/use", setup=_paid_by_org_c("use"),
+        written=_status(Booking, _booking("use"), "used")),
+    "POST /resources/bookings/{booking_id}/miss": Form(
+        lambda c, w, t: send(c, t, f"/resources/bookings/{_res(w)['miss']}/miss"),
+        api="POST /api/v1/resources/bookings/{booking_id}/miss", setup=_paid_by_org_c("miss"),
+        written=_status(Booking, _booking("miss"), "missed")),
+    "POST /resources/instruments/{instrument_id}/training": Form(
+        lambda c, w, t: send(c, t, f"/resources/instruments/{_res(w)['instrument']}/training", {
+            "user": w.victim, "trained_on": "", "valid_until": ""}),
+        api="POST /api/v1/resources/instruments/{instrument_id}/training",
+        written=_exists(lambda w: select(Training.id).where(Training.instrument_id == _res(w)["instrument"]))),
+    "POST /resources/instruments/{instrument_id}/outages": Form(
+        lambda c, w, t: send(c, t, f"/resources/instruments/{_res(w)['instrument']}/outages", {
+            **_in(20), "reason": "年度校准"}),
+        api="POST /api/v1/resources/instruments/{instrument_id}/outages",
+        written=_exists(lambda w: select(Outage.id).where(Outage.reason == "年度校准"))),
 }
 
 # Routes whose action is decided by the lifecycle's move (declared `policy("lifecycle")`): the moves the page offers

@@ -7,10 +7,10 @@ and are authorised against the host organisation — the one the instrument has 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from yrdhub.accounts import audit
@@ -190,6 +190,32 @@ def iterate(session: Session, *, actor: Actor, flt: InstrumentFilter) -> Any:
     """Every matching instrument (for export), streamed."""
     stmt = _filtered(actor, flt).order_by(Instrument.name, Instrument.id)
     return session.execute(stmt.execution_options(yield_per=1000)).scalars()
+
+
+FACETS: dict[str, Any] = {"category": Instrument.category, "city": Instrument.city_code, "org_id": Instrument.org_id,
+                          "status": Instrument.status}
+
+
+def facet_counts(session: Session, *, actor: Actor, flt: InstrumentFilter, limit: int = 30
+                 ) -> dict[str, list[tuple[Any, int]]]:
+    """For each facet (category, city, host, value band, status), how many instruments each of its values gives
+    with the other filters kept (the facet's own filter left out, so its alternatives stay countable): one
+    grouped query per facet, the commonest values first."""
+    out: dict[str, list[tuple[Any, int]]] = {}
+    for name, column in FACETS.items():
+        cleared: dict[str, Any] = {name: None if name == "org_id" else ""}
+        others = replace(flt, **cleared)
+        sub = _filtered(actor, others).subquery()
+        key = sub.c[column.key]
+        rows = session.execute(select(key, func.count()).where(key.is_not(None)).group_by(key)
+                               .order_by(func.count().desc(), key).limit(limit))
+        out[name] = [(value, n) for value, n in rows]
+    band = case(*[(Instrument.original_value_fen < high * 100, name) for name, (_, high) in VALUE_BANDS.items()
+                  if high is not None], else_=next(name for name, (_, high) in VALUE_BANDS.items() if high is None))
+    stmt = _filtered(actor, replace(flt, value_band="")).with_only_columns(band, func.count()).group_by(band)
+    counts: dict[str, int] = {band_name: n for band_name, n in session.execute(stmt)}
+    out["value_band"] = [(name, counts[name]) for name in VALUE_BANDS if counts.get(name)]
+    return out
 
 
 def by_code(session: Session, code: str) -> Instrument | None:

@@ -36,6 +36,7 @@ from yrdhub.web.pages import organisations as page_orgs
 from yrdhub.web.pages import outputs as page_outputs
 from yrdhub.web.pages import programmes as page_programmes
 from yrdhub.web.pages import regions as page_regions
+from yrdhub.web.pages import resources as page_resources
 from yrdhub.web.pages import search as page_search
 from yrdhub.web.security import BodyLimit, SecurityHeaders
 from yrdhub.web.templating import render
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    api_programmes.router, api_outputs.router, api_resources.router, api_search.router):
         app.include_router(router, prefix="/api/v1")
     for router in (page_home.router, page_regions.router, page_orgs.router, page_accounts.router,
-                   page_monitoring.router, page_programmes.router, page_outputs.router, page_search.router):
+                   page_monitoring.router, page_programmes.router, page_outputs.router, page_resources.router,
+                   page_search.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -9,6 +9,7 @@ from yrdhub.monitoring import labels as monitoring
 from yrdhub.outputs import labels as outputs
 from yrdhub.programmes import labels as programmes
 from yrdhub.regions import labels as regions
+from yrdhub.resources import labels as resources
 
 TABLES: dict[str, Mapping[str, Msg]] = {
     "project_status": programmes.PROJECT_STATUS,
@@ -42,4 +43,14 @@ TABLES: dict[str, Mapping[str, Msg]] = {
     "region_level": regions.REGION_LEVEL,
     "org_type": regions.ORG_TYPE,
     "org_history": regions.ORG_HISTORY,
+    "facility_kind": resources.FACILITY_KIND,
+    "facility_status": resources.FACILITY_STATUS,
+    "instrument_status": resources.INSTRUMENT_STATUS,
+    "price_group": resources.PRICE_GROUP,
+    "rate_unit": resources.RATE_UNIT,
+    "service_type": resources.SERVICE_TYPE,
+    "value_band": resources.VALUE_BAND,
+    "booking_status": resources.BOOKING_STATUS,
+    "booking_move": resources.BOOKING_MOVE,
+    "slot_kind": resources.SLOT_KIND,
 }
