@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._numerics import pca
 from ._stats import kurt, rank_min, skew
+from .cortest import COR_METHODS, cor_test
 from .framework import Framework
 from .pipeline import Results
 from .steps import Aggregate, Context
@@ -84,14 +85,12 @@ def correlations(
     framework: Framework | None = None,
     within_level: int | None = None,
 ) -> pd.DataFrame:
-    """Long table Var1 (from ``rows``), Var2 (from ``cols``), Correlation. Correlations whose p-value is at
-    least ``pval`` are NaN (COINr's default). With ``within_level``, only pairs under the same ancestor at
-    that level are kept."""
-    from scipy import stats as sps
-
-    funcs = {"pearson": sps.pearsonr, "spearman": sps.spearmanr, "kendall": sps.kendalltau}
-    if method not in funcs:
-        raise ValueError(f"unknown correlation {method!r}; choose one of {sorted(funcs)}")
+    """Long table Var1 (from ``rows``), Var2 (from ``cols``), Correlation over complete pairs. Correlations whose
+    p-value (R's ``cor.test``, :mod:`.cortest`) exceeds ``pval`` are NaN, as in COINr's ``get_corr`` (default
+    0.05; ``None`` keeps every correlation). With ``within_level``, only pairs under the same ancestor at that
+    level are kept."""
+    if method not in COR_METHODS:
+        raise ValueError(f"unknown correlation {method!r}; choose one of {sorted(COR_METHODS)}")
     out = []
     for c in cols:
         for r in rows:
@@ -100,11 +99,8 @@ def correlations(
                     raise ValueError("within_level needs the framework")
                 if _ancestor(framework, r, within_level) != _ancestor(framework, c, within_level):
                     continue
-            a, b = X[r].to_numpy(dtype=float), X[c].to_numpy(dtype=float)
-            ok = ~(np.isnan(a) | np.isnan(b))
-            res = funcs[method](a[ok], b[ok])
-            value, p = float(res[0]), float(res[1])
-            if pval is not None and not p < pval:
+            value, p = cor_test(X[r].to_numpy(dtype=float), X[c].to_numpy(dtype=float), method)
+            if pval is not None and p > pval:
                 value = np.nan
             out.append({"Var1": r, "Var2": c, "Correlation": value})
     return pd.DataFrame(out)
