@@ -200,6 +200,11 @@ put(do.call(rbind, rows), "pvals.csv")
 put(data.frame(uCode = norm$uCode[1:30], small30, check.names = FALSE), "pvals_small30_data.csv")
 
 # 6. get_corr_flags and get_denom_corr ----------------------------------------------------------------------
+# COINr's raw and denominated data and unit metadata with all their digits: the ASEM CSVs of ../shared carry 15
+# significant digits, which makes ties (TolMin) that rank correlations would count
+put(full$Data$Raw, "coin_Raw.csv")
+put(full$Data$Denominated, "coin_Denominated.csv")
+put(full$Meta$Unit, "coin_uMeta.csv")
 flag_cases <- list(
   list(name = "norm_high_0.75_L2", dset = "Normalised", cor_thresh = 0.75, thresh_type = "high",
        cortype = "pearson", grouplev = 2, roundto = 3, use_directions = FALSE),

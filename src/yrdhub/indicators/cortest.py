@@ -23,33 +23,48 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["COR_METHODS", "cor_test", "pvalues"]
+__all__ = ["COR_METHODS", "cor_test", "correlation", "pvalues"]
 
 COR_METHODS = ("pearson", "spearman", "kendall")
 _EDGEWORTH = (0.2274, 0.2531, 0.1745, 0.0758, 0.1033, 0.3932, 0.0879, 0.0151, 0.0072, 0.0831, 0.0131, 4.6e-4)
 
 
-def cor_test(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[float, float]:
-    """(estimate, two-sided p-value) of the correlation of ``x`` and ``y`` over their complete pairs."""
+def correlation(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> float:
+    """R's ``cor(x, y, method, use = "pairwise.complete.obs")``: Pearson's r, Spearman's ρ (ranks of the complete
+    pairs, ties averaged) or Kendall's τ_b, over the complete pairs; NaN without two of them."""
     if method not in COR_METHODS:
         raise ValueError(f"unknown correlation {method!r}; choose one of {COR_METHODS}")
+    a, b = _complete(x, y)
+    if a.size < 2:
+        return float("nan")
+    if method == "pearson":
+        return _pearson(a, b)
+    if method == "spearman":
+        return _pearson(stats.rankdata(a), stats.rankdata(b))
+    return float(stats.kendalltau(a, b, variant="b").statistic)
+
+
+def _complete(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     ok = ~(np.isnan(a) | np.isnan(b))
-    a, b = a[ok], b[ok]
+    return a[ok], b[ok]
+
+
+def cor_test(x: np.ndarray, y: np.ndarray, method: str = "pearson") -> tuple[float, float]:
+    """(estimate, two-sided p-value) of the correlation of ``x`` and ``y`` over their complete pairs."""
+    r = correlation(x, y, method)
+    a, b = _complete(x, y)
     n = a.size
-    if n < (3 if method == "pearson" else 2):
+    if n < (3 if method == "pearson" else 2) or not np.isfinite(r):
         return float("nan"), float("nan")
     if method == "pearson":
-        r = _pearson(a, b)
-        if not np.isfinite(r):
-            return float("nan"), float("nan")
         with np.errstate(divide="ignore"):
             t = math.sqrt(n - 2) * r / math.sqrt(1 - r * r) if abs(r) < 1 else math.copysign(math.inf, r)
         return r, float(2 * min(stats.t.cdf(t, n - 2), stats.t.sf(t, n - 2)))
     ties = min(np.unique(a).size, np.unique(b).size) < n
     if method == "kendall":
-        return _kendall(a, b, n, ties)
-    return _spearman(a, b, n, ties)
+        return r, _kendall_p(a, b, r, n, ties)
+    return r, _spearman_p(r, n, ties)
 
 
 def _pearson(a: np.ndarray, b: np.ndarray) -> float:
@@ -58,14 +73,11 @@ def _pearson(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(da * db) / den) if den > 0 else float("nan")
 
 
-def _kendall(a: np.ndarray, b: np.ndarray, n: int, ties: bool) -> tuple[float, float]:
-    r = float(stats.kendalltau(a, b, variant="b").statistic)
-    if not np.isfinite(r):
-        return float("nan"), float("nan")
+def _kendall_p(a: np.ndarray, b: np.ndarray, r: float, n: int, ties: bool) -> float:
     if n < 50 and not ties:
         q = float(np.rint((r + 1) * n * (n - 1) / 4))
         p = 1 - _kendall_cdf(q - 1, n) if q > n * (n - 1) / 4 else _kendall_cdf(q, n)
-        return r, min(2 * p, 1.0)
+        return min(2 * p, 1.0)
     xt, yt = _tie_sizes(a), _tie_sizes(b)
     t0 = n * (n - 1) / 2
     t1, t2 = float(np.sum(xt * (xt - 1))) / 2, float(np.sum(yt * (yt - 1))) / 2
@@ -76,7 +88,7 @@ def _kendall(a: np.ndarray, b: np.ndarray, n: int, ties: bool) -> tuple[float, f
     v2 = float(np.sum(xt * (xt - 1) * (xt - 2))) * float(np.sum(yt * (yt - 1) * (yt - 2)))
     var_s = (v0 - vt - vu) / 18 + v1 / (2 * n * (n - 1)) + v2 / (9 * n * (n - 1) * (n - 2))
     z = s / math.sqrt(var_s)
-    return r, float(2 * min(stats.norm.cdf(z), stats.norm.sf(z)))
+    return float(2 * min(stats.norm.cdf(z), stats.norm.sf(z)))
 
 
 def _tie_sizes(v: np.ndarray) -> np.ndarray:
@@ -100,10 +112,7 @@ def _kendall_cdf(q: float, n: int) -> float:
     return float(cdf[min(int(q), cdf.size - 1)])
 
 
-def _spearman(a: np.ndarray, b: np.ndarray, n: int, ties: bool) -> tuple[float, float]:
-    r = _pearson(stats.rankdata(a), stats.rankdata(b))
-    if not np.isfinite(r):
-        return float("nan"), float("nan")
+def _spearman_p(r: float, n: int, ties: bool) -> float:
     q = (n**3 - n) * (1 - r) / 6
     lower = not q > (n**3 - n) / 6
     if ties or n > 1290:
@@ -113,7 +122,7 @@ def _spearman(a: np.ndarray, b: np.ndarray, n: int, ties: bool) -> tuple[float, 
         p = float(stats.t.sf(t, n - 2) if lower else stats.t.cdf(t, n - 2))
     else:
         p = _prho(float(np.rint(q)) + 2 * lower, n, lower)
-    return r, min(2 * p, 1.0)
+    return min(2 * p, 1.0)
 
 
 @lru_cache(maxsize=16)
