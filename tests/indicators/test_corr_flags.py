@@ -122,3 +122,16 @@ def test_denom_corr_by_absolute_value() -> None:
     out = denom_corr(X, den, fw, 0.9)
     assert out[["Ind", "Denom"]].values.tolist() == [["a", "pop"], ["b", "pop"], ["c", "pop"]]
     assert out["Corr"].tolist()[0] == 1.0 and out["Corr"].tolist()[1] < -0.9
+
+
+def test_reported_correlations_are_rounded_as_r_rounds() -> None:
+    """A correlation of 0.085 is a tie to R, decided to the even digit: 0.09, where NumPy gives 0.08."""
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    X = pd.DataFrame({"a": x, "b": x})
+    fw = Framework.from_records([{"iCode": "a", "Level": 1, "Parent": "T"}, {"iCode": "b", "Level": 1, "Parent": "T"},
+                                 {"iCode": "T", "Level": 2, "Parent": None}])  # fmt: skip
+    from unittest import mock
+
+    with mock.patch("yrdhub.indicators.corr_flags.correlation", return_value=0.085):
+        assert corr_flags(X, fw, 0.05, roundto=2)["Corr"].tolist() == [0.09]
+        assert denom_corr(X, X[["a"]].rename(columns={"a": "d"}), fw, 0.05)["Corr"].tolist() == [0.09, 0.09]

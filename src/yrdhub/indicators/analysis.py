@@ -3,7 +3,7 @@ leave-one-out removal of elements, strengths and weaknesses.
 
 References: OECD/JRC (2008) *Handbook on Constructing Composite Indicators*; Cronbach (1951)
 Psychometrika 16:297–334; COINr's ``get_stats``, ``get_corr``, ``get_cronbach``, ``get_PCA``,
-``remove_elements``, ``get_str_weak``.
+``remove_elements``, ``get_str_weak``, ``get_unit_summary``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .cortest import COR_METHODS, cor_test
 from .framework import Framework
 from .pipeline import Results
 from .steps import Aggregate, Context
+from .utils import r_round
 
 __all__ = [
     "correlations",
@@ -27,6 +28,7 @@ __all__ = [
     "pca",  # lives in _numerics so that the weightings can use it without importing this module
     "remove_elements",
     "strengths_weaknesses",
+    "unit_summary",
 ]
 
 
@@ -166,3 +168,32 @@ def strengths_weaknesses(results: Results, unit: str, n: int = 5, dset: str | No
     top = table.head(n).assign(Type="strength")
     bottom = table.tail(n).iloc[::-1].assign(Type="weakness")
     return pd.concat([top, bottom], ignore_index=True)
+
+
+def unit_summary(
+    data: pd.DataFrame,
+    framework: Framework,
+    unit: str,
+    levels: Sequence[int],
+    nround: int | None = 2,
+) -> pd.DataFrame:
+    """The unit's score and rank for every code at ``levels`` (COINr's ``get_unit_summary``): columns Code, Name,
+    Score, Rank, highest level first. Ranks are among all units of ``data`` (e.g. the aggregated data set),
+    highest score first, ties sharing the best rank; scores are rounded to ``nround`` decimals as R rounds
+    (``None``: not rounded)."""
+    if unit not in data.index:
+        raise ValueError(f"unit {unit!r} is not in the data set")
+    bad = [lev for lev in levels if lev not in range(1, framework.n_levels + 1)]
+    if bad:
+        raise ValueError(f"levels must be between 1 and {framework.n_levels}, got {bad}")
+    codes = [c for lev in sorted(set(levels), reverse=True) for c in framework.codes(lev)]
+    missing = [c for c in codes if c not in data.columns]
+    if missing:
+        raise ValueError(f"code(s) {missing[:5]} are not in the data set (an aggregated data set is needed)")
+    i = data.index.get_loc(unit)
+    scores = [float(data[c].iloc[i]) for c in codes]
+    ranks = [float(rank_min(data[c].to_numpy(dtype=float), descending=True)[i]) for c in codes]
+    table = pd.DataFrame({"Code": codes, "Name": [framework[c].name for c in codes], "Score": scores, "Rank": ranks})
+    if nround is not None:
+        table["Score"] = r_round(table["Score"].to_numpy(dtype=float), nround)
+    return table
