@@ -190,9 +190,10 @@ def unit_summary(
     missing = [c for c in codes if c not in data.columns]
     if missing:
         raise ValueError(f"code(s) {missing[:5]} are not in the data set (an aggregated data set is needed)")
-    i = data.index.get_loc(unit)
-    scores = [float(data[c].iloc[i]) for c in codes]
-    ranks = [float(rank_min(data[c].to_numpy(dtype=float), descending=True)[i]) for c in codes]
+    i = list(data.index).index(unit)
+    values = data[codes].to_numpy(dtype=float)
+    scores = values[i].tolist()
+    ranks = [float(rank_min(values[:, j], descending=True)[i]) for j in range(len(codes))]
     table = pd.DataFrame({"Code": codes, "Name": [framework[c].name for c in codes], "Score": scores, "Rank": ranks})
     if nround is not None:
         table["Score"] = r_round(table["Score"].to_numpy(dtype=float), nround)
