@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,13 +19,21 @@ def _double(x):  # type: ignore[no-untyped-def]
     return x * 2
 
 
+def _column_means(X):  # type: ignore[no-untyped-def]
+    return X.fillna(X.mean())
+
+
 # every method of every step, with parameters
 CASES: list[tuple[str, dict]] = [
     ("denominate", {"by": {"a": "pop"}}),
     ("denominate", {"by": {"a": "pop", "c": "pop"}, "func": lambda x, d: x * d}),
     *[("impute", {"method": m}) for m in ("mean", "median", "none")],
     *[("impute", {"method": m, "use_group": "grp"}) for m in ("mean_grp", "median_grp")],
-    ("impute", {"method": lambda col: col * 0 + 1}),
+    ("impute", {"method": lambda col: np.where(np.isnan(col), 1.0, col)}),
+    ("impute", {"method": "mean", "impute_by": "row"}),
+    ("impute", {"method": "median", "impute_by": "row", "group_level": 2, "normalise_first": False}),
+    ("impute", {"method": _column_means, "impute_by": "df", "group_level": 3, "normalise_first": True}),
+    ("impute", {"method": "mean", "normalise_first": True}),
     *[("impute_panel", {"method": m, "max_gap": 1}) for m in ("latest", "constant", "linear")],
     *[("screen", {"rule": r, "dat_thresh": 0.5}) for r in ("byNA", "byzeros", "byNAandzeros", "none")],
     *[

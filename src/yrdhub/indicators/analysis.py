@@ -99,22 +99,13 @@ def correlations(
             if within_level is not None:
                 if framework is None:
                     raise ValueError("within_level needs the framework")
-                if _ancestor(framework, r, within_level) != _ancestor(framework, c, within_level):
+                if framework.ancestor_at(r, within_level) != framework.ancestor_at(c, within_level):
                     continue
             value, p = cor_test(X[r].to_numpy(dtype=float), X[c].to_numpy(dtype=float), method)
             if pval is not None and p > pval:
                 value = np.nan
             out.append({"Var1": r, "Var2": c, "Correlation": value})
     return pd.DataFrame(out)
-
-
-def _ancestor(fw: Framework, code: str, level: int) -> str | None:
-    if fw[code].level == level:
-        return code
-    for a in fw.ancestors(code):
-        if fw[a].level == level:
-            return a
-    return None
 
 
 def cronbach_alpha(X: pd.DataFrame) -> float:

@@ -18,12 +18,6 @@ from .utils import r_round
 __all__ = ["corr_flags", "denom_corr"]
 
 
-def _ancestor_at(fw: Framework, code: str, level: int) -> str:
-    if fw[code].level == level:
-        return code
-    return next(a for a in fw.ancestors(code) if fw[a].level == level)
-
-
 def _directed(X: pd.DataFrame, fw: Framework, codes: list[str]) -> pd.DataFrame:
     return X[codes] * pd.Series({c: fw[c].direction for c in codes})
 
@@ -53,8 +47,8 @@ def corr_flags(
     codes = [c for c in framework.indicators if c in X.columns]
     data = _directed(X, framework, codes) if use_directions else X[codes]
     rows = []
-    for group in dict.fromkeys(_ancestor_at(framework, c, grouplev) for c in codes):
-        members = [c for c in codes if _ancestor_at(framework, c, grouplev) == group]
+    for group in dict.fromkeys(framework.ancestor_at(c, grouplev) for c in codes):
+        members = [c for c in codes if framework.ancestor_at(c, grouplev) == group]
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 r = correlation(data[a].to_numpy(dtype=float), data[b].to_numpy(dtype=float), cortype)
