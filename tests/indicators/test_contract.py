@@ -23,6 +23,10 @@ def _column_means(X):  # type: ignore[no-untyped-def]
     return X.fillna(X.mean())
 
 
+def _within(x, span):  # type: ignore[no-untyped-def]
+    return {"Pass": bool(np.nanmax(x) - np.nanmin(x) < span), "Span": float(np.nanmax(x) - np.nanmin(x))}
+
+
 # every method of every step, with parameters
 CASES: list[tuple[str, dict]] = [
     ("denominate", {"by": {"a": "pop"}}),
@@ -49,6 +53,8 @@ CASES: list[tuple[str, dict]] = [
         )
     ],
     ("treat", {"per_indicator": {"a": "none", "b": {"winmax": 1}}, "combine_treat": True}),
+    ("treat", {"f1": "log_CT_plus", "f2": "boxcox", "f2_para": {"lmbda": 0.5}, "skew_thresh": 0.1}),
+    ("treat", {"f1": _double, "f_pass": _within, "f_pass_para": {"span": 1.0}, "combine_treat": True}),
     *[("normalise", {"method": m}) for m in ("minmax", "zscore", "dist2max", "fracmax", "rank", "prank", "borda")],
     ("normalise", {"method": "minmax", "params": {"l_u": (1, 100)}}),
     ("normalise", {"method": "zscore", "params": {"m_sd": (10, 2)}}),
