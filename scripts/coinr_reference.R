@@ -394,6 +394,7 @@ pass_ratio <- function(x, maxratio, ...) {  # "...": COINr merges its default f_
   list(Pass = r < maxratio, Ratio = r)
 }
 screened <- coin$Data$Screened
+put(screened, "coin_Screened.csv")
 ind_cols <- setdiff(names(screened), "uCode")
 boxcox_specs <- stats::setNames(rep(list(list(f1 = "boxcox", f1_para = list(lambda = 0.5), f2 = "log_CT_orig",
                                               f2_para = list(na.rm = TRUE))), length(ind_cols)), ind_cols)
@@ -418,6 +419,7 @@ for (case in treat_cases) {
 }
 
 # 12. n_scaled with its scale factor ---------------------------------------------------------------------------
+put(full$Data$Treated, "coin_Treated.csv")
 rows <- list()
 for (case in list(list(name = "npara_0_10_sf_10", para = list(npara = c(0, 10), scale_factor = 10)),
                   list(name = "npara_-5_50_default_sf", para = list(npara = c(-5, 50))))) {

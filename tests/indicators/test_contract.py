@@ -60,6 +60,7 @@ CASES: list[tuple[str, dict]] = [
     ("normalise", {"method": "zscore", "params": {"m_sd": (10, 2)}}),
     ("normalise", {"method": "goalposts", "params": {"gposts": (0, 5, 100)}}),
     ("normalise", {"method": "scaled", "params": {"npara": (0, 10)}}),
+    ("normalise", {"method": "scaled", "params": {"npara": (0, 10), "scale_factor": 1}}),
     ("normalise", {"method": "dist2ref", "ref_unit": "U03"}),
     ("normalise", {"method": "dist2targ", "params": {"targ": 3.0, "cap_max": True}}),
     ("normalise", {"method": _double}),
