@@ -169,7 +169,9 @@ put(rbind(wide(orm_f, "forward"), wide(orm_b, "reverse")), "copeland_outranking_
 put(data.frame(part, check.names = FALSE), "copeland_outranking_Instit_data.csv")
 put(data.frame(iCode = codes, Weight = w), "copeland_outranking_Instit_weights.csv")
 
-# ===== Part 2 of issue 22: the functions yrdhub adds (each section names the yrdhub test that reads it) ======
+# ===== Part 2 of issue 22: the functions yrdhub adds ============================================================
+# every function COINr exports: docs/indicators.md maps each to yrdhub's (checked by tests/indicators/test_docs.py)
+put(data.frame(name = sort(getNamespaceExports("COINr"), method = "radix")), "coinr_exports.csv")
 full <- coin_agg  # the example built up to Aggregate
 imeta_l1 <- full$Meta$Ind[full$Meta$Ind$Level == 1 & !is.na(full$Meta$Ind$Level), ]
 codes_of <- function(parent) imeta_l1$iCode[imeta_l1$Parent == parent]
@@ -407,6 +409,18 @@ treat_cases <- list(
   list(name = "pass_ratio3_winmax2", global = list(f_pass = "pass_ratio", f_pass_para = list(maxratio = 3),
                                                    f1_para = list(winmax = 2)), indiv = NULL, combine = FALSE)
 )
+# a specification per indicator that changes no function drops every parameter list (modify_treat_specs), so
+# check_SkewKurt runs with na.rm = FALSE: an indicator with a missing value is left untreated. On the raw data:
+# the indicators with missing values that fail the default check, each given list(f1_para = list(winmax = 1))
+raw_na <- names(which(vapply(coin$Data$Raw[-1], anyNA, logical(1))))
+dets_raw <- suppressWarnings(Treat(coin$Data$Raw))$Dets_Table
+failing_na <- dets_raw$iCode[dets_raw$iCode %in% raw_na & !dets_raw[["check_SkewKurt0.Pass"]]]
+indiv_na <- stats::setNames(rep(list(list(f1_para = list(winmax = 1))), length(failing_na)), failing_na)
+tr_na <- suppressWarnings(Treat(coin$Data$Raw, indiv_specs = indiv_na))
+put(data.frame(iCode = failing_na, in_details = failing_na %in% tr_na$Dets_Table$iCode,
+               untreated = vapply(failing_na, function(code) identical(tr_na$x_treat[[code]], coin$Data$Raw[[code]]),
+                                  logical(1))),
+    "treat_indiv_specs_missing.csv")
 for (case in treat_cases) {
   tr <- suppressWarnings(Treat(screened, global_specs = case$global, indiv_specs = case$indiv,
                                combine_treat = case$combine))

@@ -121,9 +121,26 @@ def test_per_indicator_first_treatment() -> None:
 
 def test_winsorise_parameters_may_come_in_f1_para() -> None:
     """COINr's way of writing them (``f1_para = list(winmax = 1)``) gives what the named parameter gives."""
-    x = np.array([1.0, 2.0, 2.5, 3.0, 2.0, 1.5, 40.0, 45.0, 2.2, 1.8, 2.4, 2.1])
+    x = np.array([1.0, 2.0, 2.5, 3.0, 2.0, 1.5, 2.3, 45.0, 2.2, 1.8, 2.4, 2.1, 1.9, 2.6, 30.0])
     a = treat_column(x, f1_para={"winmax": 1})
     b = treat_column(x, winmax=1)
     assert a[1]["winsorise.nwin"] == 1 and treat_column(x)[1]["winsorise.nwin"] > 1
     np.testing.assert_array_equal(a[0], b[0])
     assert a[1] == b[1]
+
+
+def test_a_specification_per_indicator_treats_indicators_with_missing_values() -> None:
+    """COINr: a per-indicator specification that changes no function (``list(f1_para = list(winmax = 1))``) drops
+    every parameter list, the pass test runs with ``na.rm = FALSE`` and gives NA, and the indicator is left
+    untreated and out of the record — for each of the six raw ASEM indicators with missing values that fail the
+    test. yrdhub treats them as the same parameters given globally would."""
+    coinr = ref("treat_indiv_specs_missing.csv")
+    assert len(coinr) == 6 and coinr["untreated"].all() and not coinr["in_details"].any()
+    raw = coinr_data("Raw")
+    codes = list(coinr["iCode"])
+    out, details, _ = treat(raw, per_indicator={c: {"winmax": 1} for c in codes})
+    alone, _, _ = treat(raw[codes], winmax=1)
+    details = details.set_index("iCode")
+    assert set(codes) <= set(details.index) and not details.loc[codes, "check_SkewKurt0.Pass"].any()
+    pd.testing.assert_frame_equal(out[codes], alone)
+    assert not all(np.allclose(out[c], raw[c], equal_nan=True) for c in codes)
