@@ -25,8 +25,11 @@ __all__ = [
     "correlations",
     "cronbach_alpha",
     "indicator_stats",
+    "kurt",  # the moments live in _stats (the steps use them); here for the reader
+
     "pca",  # lives in _numerics so that the weightings can use it without importing this module
     "remove_elements",
+    "skew",
     "strengths_weaknesses",
     "unit_summary",
 ]
