@@ -179,7 +179,7 @@ def _framework_rings(fw: Framework, kind: str, colour_level: int) -> Figure:
                 ax.bar(ring, w, bottom=a, width=0.9, color=colour, alpha=alpha, edgecolor="white")
                 ax.text(ring, a + w / 2, code, ha="center", va="center", fontsize=5 if lev == 1 else 7, color="white")
     ax.set_axis_off()
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.98)  # no axes to lay out
     return fig
 
 
