@@ -1,12 +1,16 @@
-"""Small synthetic frameworks and data for unit tests (no shared reference needed)."""
+"""Small synthetic frameworks and data for unit tests (no shared reference needed), and COINr's ASEM example
+built by yrdhub (``asem``: needs ../shared/reference, skipped without it)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from yrdhub.indicators import Framework, Inputs
+from conformance.asem import asem_inputs, asem_pipeline
+from yrdhub.indicators import Framework, Inputs, Results
 
 
 def toy_framework(weights: dict[str, float] | None = None) -> Framework:
@@ -44,3 +48,9 @@ def toy_inputs(n: int = 12, seed: int = 0, framework: Framework | None = None) -
 @pytest.fixture
 def inputs() -> Inputs:
     return toy_inputs()
+
+
+@pytest.fixture(scope="session")
+def asem(reference_dir: Path) -> Results:
+    """COINr's example build (``build_example_coin``) run by yrdhub."""
+    return asem_pipeline().run(asem_inputs(reference_dir))

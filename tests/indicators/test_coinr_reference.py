@@ -26,11 +26,6 @@ def ref(name: str) -> pd.DataFrame:
     return pd.read_csv(REF / name, keep_default_na=False, na_values=[""])
 
 
-@pytest.fixture(scope="module")
-def asem(reference_dir: Path) -> Results:
-    return asem_pipeline().run(asem_inputs(reference_dir))
-
-
 # --- generalised mean -----------------------------------------------------------------------------------------
 
 GENMEAN_CASES = {  # the cases of genmean_asem.csv: normalisation of the example, p

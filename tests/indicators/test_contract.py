@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,13 +19,25 @@ def _double(x):  # type: ignore[no-untyped-def]
     return x * 2
 
 
+def _column_means(X):  # type: ignore[no-untyped-def]
+    return X.fillna(X.mean())
+
+
+def _within(x, span):  # type: ignore[no-untyped-def]
+    return {"Pass": bool(np.nanmax(x) - np.nanmin(x) < span), "Span": float(np.nanmax(x) - np.nanmin(x))}
+
+
 # every method of every step, with parameters
 CASES: list[tuple[str, dict]] = [
     ("denominate", {"by": {"a": "pop"}}),
     ("denominate", {"by": {"a": "pop", "c": "pop"}, "func": lambda x, d: x * d}),
     *[("impute", {"method": m}) for m in ("mean", "median", "none")],
     *[("impute", {"method": m, "use_group": "grp"}) for m in ("mean_grp", "median_grp")],
-    ("impute", {"method": lambda col: col * 0 + 1}),
+    ("impute", {"method": lambda col: np.where(np.isnan(col), 1.0, col)}),
+    ("impute", {"method": "mean", "impute_by": "row"}),
+    ("impute", {"method": "median", "impute_by": "row", "group_level": 2, "normalise_first": False}),
+    ("impute", {"method": _column_means, "impute_by": "df", "group_level": 3, "normalise_first": True}),
+    ("impute", {"method": "mean", "normalise_first": True}),
     *[("impute_panel", {"method": m, "max_gap": 1}) for m in ("latest", "constant", "linear")],
     *[("screen", {"rule": r, "dat_thresh": 0.5}) for r in ("byNA", "byzeros", "byNAandzeros", "none")],
     *[
@@ -40,11 +53,14 @@ CASES: list[tuple[str, dict]] = [
         )
     ],
     ("treat", {"per_indicator": {"a": "none", "b": {"winmax": 1}}, "combine_treat": True}),
+    ("treat", {"f1": "log_CT_plus", "f2": "boxcox", "f2_para": {"lmbda": 0.5}, "skew_thresh": 0.1}),
+    ("treat", {"f1": _double, "f_pass": _within, "f_pass_para": {"span": 1.0}, "combine_treat": True}),
     *[("normalise", {"method": m}) for m in ("minmax", "zscore", "dist2max", "fracmax", "rank", "prank", "borda")],
     ("normalise", {"method": "minmax", "params": {"l_u": (1, 100)}}),
     ("normalise", {"method": "zscore", "params": {"m_sd": (10, 2)}}),
     ("normalise", {"method": "goalposts", "params": {"gposts": (0, 5, 100)}}),
     ("normalise", {"method": "scaled", "params": {"npara": (0, 10)}}),
+    ("normalise", {"method": "scaled", "params": {"npara": (0, 10), "scale_factor": 1}}),
     ("normalise", {"method": "dist2ref", "ref_unit": "U03"}),
     ("normalise", {"method": "dist2targ", "params": {"targ": 3.0, "cap_max": True}}),
     ("normalise", {"method": _double}),

@@ -62,6 +62,11 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
         (f"treat-{f}", {"f2": f, **TREAT_VARIANTS.get(str(f), {})}, SCALES["minmax1"], {"method": "amean"})
         for f in [*TRANSFORMS, None]
     ],
+    *[  # each transformation as the first treatment too (COINr's f1)
+        (f"treat-f1-{f}", {"f1": f, "f1_para": TREAT_VARIANTS.get(f, {}).get("f2_para")}, SCALES["minmax1"],
+         {"method": "amean"})
+        for f in TRANSFORMS
+    ],
 ]
 
 
@@ -84,7 +89,7 @@ def test_every_method_is_in_a_case() -> None:
     names = {c[0] for c in CASES}
     assert all(any(n.startswith(f"agg-{m}") for n in names) for m in AGGREGATIONS)
     assert all(any(n.startswith(f"norm-{m}-") for n in names) for m in NORMALISATIONS)
-    assert all(f"treat-{f}" in names for f in TRANSFORMS)
+    assert all(f"treat-{f}" in names and f"treat-f1-{f}" in names for f in TRANSFORMS)
     assert {"minmax", "zscore", "rank", "none"} <= set(NORMALISATIONS) and "copeland" in AGGREGATIONS
 
 

@@ -3,7 +3,7 @@ leave-one-out removal of elements, strengths and weaknesses.
 
 References: OECD/JRC (2008) *Handbook on Constructing Composite Indicators*; Cronbach (1951)
 Psychometrika 16:297–334; COINr's ``get_stats``, ``get_corr``, ``get_cronbach``, ``get_PCA``,
-``remove_elements``, ``get_str_weak``.
+``remove_elements``, ``get_str_weak``, ``get_unit_summary``.
 """
 
 from __future__ import annotations
@@ -15,17 +15,23 @@ import pandas as pd
 
 from ._numerics import pca
 from ._stats import kurt, rank_min, skew
+from .cortest import COR_METHODS, cor_test
 from .framework import Framework
 from .pipeline import Results
 from .steps import Aggregate, Context
+from .utils import r_round
 
 __all__ = [
     "correlations",
     "cronbach_alpha",
     "indicator_stats",
+    "kurt",  # the moments live in _stats (the steps use them); here for the reader
+
     "pca",  # lives in _numerics so that the weightings can use it without importing this module
     "remove_elements",
+    "skew",
     "strengths_weaknesses",
+    "unit_summary",
 ]
 
 
@@ -84,39 +90,25 @@ def correlations(
     framework: Framework | None = None,
     within_level: int | None = None,
 ) -> pd.DataFrame:
-    """Long table Var1 (from ``rows``), Var2 (from ``cols``), Correlation. Correlations whose p-value is at
-    least ``pval`` are NaN (COINr's default). With ``within_level``, only pairs under the same ancestor at
-    that level are kept."""
-    from scipy import stats as sps
-
-    funcs = {"pearson": sps.pearsonr, "spearman": sps.spearmanr, "kendall": sps.kendalltau}
-    if method not in funcs:
-        raise ValueError(f"unknown correlation {method!r}; choose one of {sorted(funcs)}")
+    """Long table Var1 (from ``rows``), Var2 (from ``cols``), Correlation over complete pairs. Correlations whose
+    p-value (R's ``cor.test``, :mod:`.cortest`) exceeds ``pval`` are NaN, as in COINr's ``get_corr`` (default
+    0.05; ``None`` keeps every correlation). With ``within_level``, only pairs under the same ancestor at that
+    level are kept."""
+    if method not in COR_METHODS:
+        raise ValueError(f"unknown correlation {method!r}; choose one of {sorted(COR_METHODS)}")
     out = []
     for c in cols:
         for r in rows:
             if within_level is not None:
                 if framework is None:
                     raise ValueError("within_level needs the framework")
-                if _ancestor(framework, r, within_level) != _ancestor(framework, c, within_level):
+                if framework.ancestor_at(r, within_level) != framework.ancestor_at(c, within_level):
                     continue
-            a, b = X[r].to_numpy(dtype=float), X[c].to_numpy(dtype=float)
-            ok = ~(np.isnan(a) | np.isnan(b))
-            res = funcs[method](a[ok], b[ok])
-            value, p = float(res[0]), float(res[1])
-            if pval is not None and not p < pval:
+            value, p = cor_test(X[r].to_numpy(dtype=float), X[c].to_numpy(dtype=float), method)
+            if pval is not None and p > pval:
                 value = np.nan
             out.append({"Var1": r, "Var2": c, "Correlation": value})
     return pd.DataFrame(out)
-
-
-def _ancestor(fw: Framework, code: str, level: int) -> str | None:
-    if fw[code].level == level:
-        return code
-    for a in fw.ancestors(code):
-        if fw[a].level == level:
-            return a
-    return None
 
 
 def cronbach_alpha(X: pd.DataFrame) -> float:
@@ -170,3 +162,33 @@ def strengths_weaknesses(results: Results, unit: str, n: int = 5, dset: str | No
     top = table.head(n).assign(Type="strength")
     bottom = table.tail(n).iloc[::-1].assign(Type="weakness")
     return pd.concat([top, bottom], ignore_index=True)
+
+
+def unit_summary(
+    data: pd.DataFrame,
+    framework: Framework,
+    unit: str,
+    levels: Sequence[int],
+    nround: int | None = 2,
+) -> pd.DataFrame:
+    """The unit's score and rank for every code at ``levels`` (COINr's ``get_unit_summary``): columns Code, Name,
+    Score, Rank, highest level first. Ranks are among all units of ``data`` (e.g. the aggregated data set),
+    highest score first, ties sharing the best rank; scores are rounded to ``nround`` decimals as R rounds
+    (``None``: not rounded)."""
+    if unit not in data.index:
+        raise ValueError(f"unit {unit!r} is not in the data set")
+    bad = [lev for lev in levels if lev not in range(1, framework.n_levels + 1)]
+    if bad:
+        raise ValueError(f"levels must be between 1 and {framework.n_levels}, got {bad}")
+    codes = [c for lev in sorted(set(levels), reverse=True) for c in framework.codes(lev)]
+    missing = [c for c in codes if c not in data.columns]
+    if missing:
+        raise ValueError(f"code(s) {missing[:5]} are not in the data set (an aggregated data set is needed)")
+    i = list(data.index).index(unit)
+    values = data[codes].to_numpy(dtype=float)
+    scores = values[i].tolist()
+    ranks = [float(rank_min(values[:, j], descending=True)[i]) for j in range(len(codes))]
+    table = pd.DataFrame({"Code": codes, "Name": [framework[c].name for c in codes], "Score": scores, "Rank": ranks})
+    if nround is not None:
+        table["Score"] = r_round(table["Score"].to_numpy(dtype=float), nround)
+    return table

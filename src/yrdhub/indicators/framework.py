@@ -114,6 +114,12 @@ class Framework:
             parent = self[parent].parent
         return out
 
+    def ancestor_at(self, code: str, level: int) -> str | None:
+        """The code itself if it is at ``level``, else its ancestor there (None above its top)."""
+        if self[code].level == level:
+            return code
+        return next((a for a in self.ancestors(code) if self[a].level == level), None)
+
     @property
     def weights(self) -> dict[str, float]:
         return {n.code: n.weight for n in self.nodes}

@@ -21,7 +21,7 @@ import pandas as pd
 from .data import make_inputs
 from .framework import Framework
 from .pipeline import Pipeline, Results
-from .steps.impute import impute_panel
+from .steps.impute_panel import impute_panel
 from .steps.normalise import normalise
 
 EIS_THRESHOLDS = (70.0, 100.0, 125.0)

@@ -3,7 +3,8 @@
 from .aggregate import Aggregate, aggregate
 from .base import Context, Step
 from .denominate import Denominate, denominate
-from .impute import Impute, ImputePanel, impute, impute_panel
+from .impute import Impute, impute
+from .impute_panel import ImputePanel, impute_panel
 from .normalise import Normalise, normalise
 from .screen import Screen, screen
 from .treat import Treat, treat

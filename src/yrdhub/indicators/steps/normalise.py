@@ -27,8 +27,9 @@ def n_zscore(x: Arr, m_sd: tuple[float, float] = (0, 1)) -> Arr:
     return (x - np.nanmean(x)) / np.nanstd(x, ddof=1) * m_sd[1] + m_sd[0]
 
 
-def n_scaled(x: Arr, npara: tuple[float, float] = (0, 100)) -> Arr:
-    return (x - npara[0]) / (npara[1] - npara[0]) * 100
+def n_scaled(x: Arr, npara: tuple[float, float] = (0, 100), scale_factor: float = 100) -> Arr:
+    """(x − l)/(u − l) · scale_factor with npara = (l, u): a fixed linear scale (COINr's ``n_scaled``, the GII's)."""
+    return (x - npara[0]) / (npara[1] - npara[0]) * scale_factor
 
 
 def n_dist2max(x: Arr) -> Arr:

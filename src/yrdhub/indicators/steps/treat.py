@@ -6,6 +6,11 @@ set to the next one, repeatedly — while the number of winsorised points is bel
 fails. If it still fails, the fallback ``f2`` (default ``log_CT``) is applied to the *original* values
 (``combine_treat=True`` applies it to the winsorised values instead). Every threshold is a parameter and
 the record of what was done and why is kept in ``details_`` and ``points_``.
+
+As COINr's ``Treat``, each stage is exchangeable: the first treatment ``f1`` may be any transformation of
+:data:`.transforms.TRANSFORMS` or a function instead of winsorisation, and the pass test ``f_pass`` any function
+of the values returning True/False (or a mapping with ``Pass`` and statistics of its own, which go into the
+record) instead of the skew and kurtosis check.
 """
 
 from __future__ import annotations
@@ -19,6 +24,22 @@ import pandas as pd
 
 from .._stats import kurt, skew
 from .base import Context, Step
+from .transforms import TRANSFORMS, _skews_right, boxcox, log_ct, log_ct_orig, log_ct_plus, log_gii
+
+__all__ = [  # the transformations live in .transforms and are re-exported here
+    "TRANSFORMS",
+    "Check",
+    "Treat",
+    "boxcox",
+    "check_skew_kurt",
+    "log_ct",
+    "log_ct_orig",
+    "log_ct_plus",
+    "log_gii",
+    "treat",
+    "treat_column",
+    "winsorise",
+]
 
 FloatArray = np.ndarray
 
@@ -75,53 +96,54 @@ def winsorise(
     return x, nwin, labels
 
 
-def log_ct(x: FloatArray) -> FloatArray:
-    """COIN Tool log (COINr ``log_CT``): ln(x − min + 0.01·(max − min))."""
-    mn, mx = np.nanmin(x), np.nanmax(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(x - mn + 0.01 * (mx - mn))
+PassFunc = Callable[..., Any]  # values → bool, or a mapping with "Pass" (and statistics of its own)
+Transform = str | Callable[..., FloatArray]
 
 
-def log_ct_plus(x: FloatArray) -> FloatArray:
-    """COINr's ``log_CT_plus``, the COIN Tool log turned towards the skew: ``log_CT`` when the skew is positive,
-    otherwise its mirror ``−ln(max + 0.01·(max − min) − x)``, so that a long left tail is shortened too."""
-    mn, mx = np.nanmin(x), np.nanmax(x)
-    a = 0.01 * (mx - mn)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(x - mn + a) if _skews_right(x) else -np.log(mx + a - x)
+def _run_check(
+    x: FloatArray,
+    k: int,
+    f_pass: PassFunc | str | None,
+    para: Mapping[str, Any],
+    skew_thresh: float,
+    kurt_thresh: float,
+) -> tuple[bool | None, dict[str, Any]]:
+    """The pass test at stage ``k`` (0 before, 1 after f1, 2 after f2) and its record, named as COINr names it:
+    ``check_SkewKurt{k}.Pass/Skew/Kurt``, ``<f_pass>{k}`` for a bare logical, ``<f_pass>{k}.<key>`` for a mapping.
+    None: the test could not decide (COINr then leaves the indicator untreated)."""
+    if f_pass is None or f_pass == "check_SkewKurt":
+        c = check_skew_kurt(x, skew_thresh, kurt_thresh)
+        return c.passed, {f"check_SkewKurt{k}.Pass": c.passed, f"check_SkewKurt{k}.Skew": c.skew,
+                          f"check_SkewKurt{k}.Kurt": c.kurt}  # fmt: skip
+    if not callable(f_pass):
+        raise ValueError(f"unknown pass test {f_pass!r}: give a function, or None for the skew and kurtosis check")
+    name = getattr(f_pass, "__name__", "f_pass")
+    out = f_pass(x, **dict(para))
+    if isinstance(out, Mapping):
+        if "Pass" not in out:
+            raise ValueError(f"the pass test {name} returned a mapping without 'Pass'")
+        passed, rec = out["Pass"], {f"{name}{k}.{key}": v for key, v in out.items()}
+    else:
+        passed, rec = out, {f"{name}{k}": out}
+    if passed is None or (isinstance(passed, float) and np.isnan(passed)):
+        return None, rec
+    if not isinstance(passed, bool | np.bool_):
+        raise ValueError(f"the pass test {name} must return True or False, got {passed!r}")
+    return bool(passed), rec
 
 
-def _skews_right(x: FloatArray) -> bool:
-    s = skew(x)
-    return bool(s > 0 or np.isnan(s))  # COINr: skew > 0 (it stops on an undefined skew; log_CT is the plain case)
-
-
-def log_ct_orig(x: FloatArray) -> FloatArray:
-    """Original COIN Tool log: ln(x − min + 1)."""
-    return np.log(x - np.nanmin(x) + 1)
-
-
-def log_gii(x: FloatArray) -> FloatArray:
-    """GII log: ln((max − 1)(x − min)/(max − min) + 1). (COINr's ``log_GII`` returns x unchanged: a bug.)"""
-    mn, mx = np.nanmin(x), np.nanmax(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log((mx - 1) * (x - mn) / (mx - mn) + 1)
-
-
-def boxcox(x: FloatArray, lmbda: float = 0.5, makepos: bool = True) -> FloatArray:
-    """Box-Cox with a fixed lambda; ``makepos`` shifts to x − min + 1 first."""
-    v = x - np.nanmin(x) + 1 if makepos else np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(v) if lmbda == 0 else (v**lmbda - 1) / lmbda
-
-
-TRANSFORMS: dict[str, Callable[..., FloatArray]] = {
-    "log_CT": log_ct,
-    "log_CT_orig": log_ct_orig,
-    "log_CT_plus": log_ct_plus,
-    "log_GII": log_gii,
-    "boxcox": boxcox,
-}
+def _transform(f: Transform, x: FloatArray, para: Mapping[str, Any] | None) -> tuple[FloatArray, str]:
+    """Apply a named transformation or a function; the label of its points (log_CT_plus: the branch taken)."""
+    if isinstance(f, str) and f not in TRANSFORMS:
+        raise ValueError(f"unknown transformation {f!r}; choose one of {list(TRANSFORMS)}")
+    func = TRANSFORMS[f] if isinstance(f, str) else f
+    name = f if isinstance(f, str) else getattr(f, "__name__", "custom")
+    values = np.asarray(func(x, **dict(para or {})), dtype=float)
+    if values.shape != x.shape:
+        raise ValueError(f"the transformation {name} changed the number of values")
+    if name == "log_CT_plus":  # the points are labelled by the branch taken, as COINr does
+        name = "log_CT" if _skews_right(x) else "log_CT_neg"
+    return values, name
 
 
 def treat_column(
@@ -129,58 +151,67 @@ def treat_column(
     winmax: int | None = 5,
     skew_thresh: float = 2.0,
     kurt_thresh: float = 3.5,
-    f1: str | None = "winsorise",
-    f2: str | Callable[..., FloatArray] | None = "log_CT",
+    f1: Transform | None = "winsorise",
+    f1_para: Mapping[str, Any] | None = None,
+    f2: Transform | None = "log_CT",
     f2_para: Mapping[str, Any] | None = None,
+    f_pass: PassFunc | str | None = None,
+    f_pass_para: Mapping[str, Any] | None = None,
     force_win: bool = False,
     combine_treat: bool = False,
 ) -> tuple[FloatArray, dict[str, Any], list[str]]:
-    """Treat one indicator; returns (values, details record, per-point labels)."""
+    """Treat one indicator; returns (values, details record, per-point labels).
+
+    ``f1``: ``"winsorise"`` (its ``winmax``, thresholds and ``force_win``; ``f1_para`` may override them), a
+    transformation name or a function ``f(x, **f1_para)``, or None. ``f_pass``: None for the skew and kurtosis
+    check (``skew_thresh``, ``kurt_thresh``), or a function ``f(x, **f_pass_para)``."""
     x = np.asarray(x, dtype=float)
+    pass_para = dict(f_pass_para or {})
     rec: dict[str, Any] = {}
-    c0 = check_skew_kurt(x, skew_thresh, kurt_thresh)
-    rec.update({"check_SkewKurt0.Pass": c0.passed, "check_SkewKurt0.Skew": c0.skew, "check_SkewKurt0.Kurt": c0.kurt})
     labels = [""] * x.size
-    if c0.passed and not force_win:
+    passed, r0 = _run_check(x, 0, f_pass, pass_para, skew_thresh, kurt_thresh)
+    rec.update(r0)
+    if passed is None:
+        rec["Treatment"] = "none: the pass test gave no answer"
+        return x.copy(), rec, labels
+    if passed and not (force_win and f1 == "winsorise"):
         rec["Treatment"] = "none: passes"
         return x.copy(), rec, labels
     x1 = x.copy()
-    passed = c0.passed
     if f1 == "winsorise":
-        x1, nwin, labels = winsorise(x, winmax, skew_thresh, kurt_thresh, force_win)
-        c1 = check_skew_kurt(x1, skew_thresh, kurt_thresh)
-        rec.update(
-            {
-                "winsorise.nwin": nwin,
-                "check_SkewKurt1.Pass": c1.passed,
-                "check_SkewKurt1.Skew": c1.skew,
-                "check_SkewKurt1.Kurt": c1.kurt,
-            }
-        )
-        passed = c1.passed
+        win = {"winmax": winmax, "skew_thresh": skew_thresh, "kurt_thresh": kurt_thresh, "force_win": force_win}
+        x1, nwin, labels = winsorise(x, **{**win, **dict(f1_para or {})})
+        rec["winsorise.nwin"] = nwin
         rec["Treatment"] = f"winsorised {nwin} point(s)"
+        first = f"winsorising up to {({**win, **dict(f1_para or {})})['winmax']} point(s)"
     elif f1 is not None:
-        raise ValueError(f"unknown first treatment {f1!r} (only 'winsorise' or None)")
+        x1, name1 = _transform(f1, x, f1_para)
+        labels = [name1] * x.size
+        rec["Treatment"] = name1
+        first = name1
+    else:
+        first = "no first treatment"
+    if f1 is not None:
+        passed, r1 = _run_check(x1, 1, f_pass, pass_para, skew_thresh, kurt_thresh)
+        rec.update(r1)
+        if passed is None:
+            rec["Treatment"] = "none: the pass test gave no answer after the first treatment"
+            return x.copy(), rec, [""] * x.size
     if passed or f2 is None:
         if not passed:
             rec["Treatment"] = rec.get("Treatment", "none") + "; still fails, no fallback"
         return x1, rec, labels
     base = x1 if combine_treat else x
-    name = f2 if isinstance(f2, str) else getattr(f2, "__name__", "custom")
-    if isinstance(f2, str) and f2 not in TRANSFORMS:
-        raise ValueError(f"unknown transformation {f2!r}; choose one of {list(TRANSFORMS)}")
-    func = TRANSFORMS[f2] if isinstance(f2, str) else f2
-    x2 = func(base, **dict(f2_para or {}))
-    if name == "log_CT_plus":  # the points are labelled by the branch taken, as COINr does
-        name = "log_CT" if _skews_right(base) else "log_CT_neg"
-    c2 = check_skew_kurt(x2, skew_thresh, kurt_thresh)
-    rec.update({"check_SkewKurt2.Pass": c2.passed, "check_SkewKurt2.Skew": c2.skew, "check_SkewKurt2.Kurt": c2.kurt})
-    rec["Treatment"] = f"{name} (winsorising up to {winmax} point(s) did not pass)" + (
-        "" if c2.passed else f"; still fails after {name}"
-    )
-    # not combined: the winsorisation was discarded, so every point is only transformed
+    x2, name = _transform(f2, base, f2_para)
+    passed, r2 = _run_check(x2, 2, f_pass, pass_para, skew_thresh, kurt_thresh)
+    rec.update(r2)
+    if passed is None:
+        rec["Treatment"] = "none: the pass test gave no answer after the fallback"
+        return x.copy(), rec, [""] * x.size
+    rec["Treatment"] = f"{name} ({first} did not pass)" + ("" if passed else f"; still fails after {name}")
+    # not combined: the first treatment was discarded, so every point is only transformed
     labels = [f"{lab}+{name}" if lab else name for lab in labels] if combine_treat else [name] * x.size
-    return np.asarray(x2, dtype=float), rec, labels
+    return x2, rec, labels
 
 
 def treat(
@@ -210,8 +241,9 @@ def treat(
 
 
 class Treat(Step):
-    """Treat outliers; see the module docstring. ``per_indicator`` overrides parameters per code or
-    switches treatment off with ``"none"``."""
+    """Treat outliers; see the module docstring and :func:`treat_column`. ``per_indicator`` overrides parameters
+    per code (any of them, e.g. ``{"Flights": {"f1": "boxcox", "f1_para": {"lmbda": 0.5}}}``) or switches
+    treatment off with ``"none"``."""
 
     kind = "treat"
     output = "Treated"
@@ -221,12 +253,15 @@ class Treat(Step):
         winmax: int | None = 5,
         skew_thresh: float = 2.0,
         kurt_thresh: float = 3.5,
-        f1: str | None = "winsorise",
-        f2: str | Callable[..., FloatArray] | None = "log_CT",
+        f1: Transform | None = "winsorise",
+        f2: Transform | None = "log_CT",
         f2_para: Mapping[str, Any] | None = None,
         force_win: bool = False,
         combine_treat: bool = False,
         per_indicator: Mapping[str, Mapping[str, Any] | str] | None = None,
+        f1_para: Mapping[str, Any] | None = None,
+        f_pass: PassFunc | None = None,
+        f_pass_para: Mapping[str, Any] | None = None,
     ) -> None:
         self.winmax = winmax
         self.skew_thresh = skew_thresh
@@ -237,6 +272,9 @@ class Treat(Step):
         self.force_win = force_win
         self.combine_treat = combine_treat
         self.per_indicator = per_indicator
+        self.f1_para = f1_para
+        self.f_pass = f_pass
+        self.f_pass_para = f_pass_para
 
     def _defaults(self) -> dict[str, Any]:
         p = self.get_params()
