@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 KINDS = [("扫描电子显微镜", "分析仪器"), ("透射电子显微镜", "分析仪器"), ("X射线衍射仪", "分析仪器"),
