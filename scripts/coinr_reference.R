@@ -500,3 +500,19 @@ put(data.frame(Same = cd$Same, cd$Details), "compare_df_details.csv")
 put(do.call(rbind, lapply(names(cd$Differences), function(col) data.frame(column = col, cd$Differences[[col]],
                                                                            check.names = FALSE))),
     "compare_df_differences.csv")
+
+# 15. names_to_codes (import_coin_tool's makecodes) and COIN_to_coin on COINr-0.6-style tables ---------------------
+nm <- c(ASEM_iMeta$iName, "Gross domestic product", "Gross domestic product", "the R&D of GDP", "ab cd ef gh",
+        "Tertiary education attainment rate", "x", "Energy")
+put(data.frame(name = nm, code = names_to_codes(nm), code3 = names_to_codes(nm, maxword = 3, maxlet = 3)),
+    "names_to_codes.csv")
+old_data <- data.frame(UnitName = c("Aa", "Bb", "Cc"), UnitCode = c("A", "B", "C"), Year = 2020,
+                       Group_size = c("S", "L", "L"), Den_pop = c(1, 2, 3), x_note = c("n", "o", "p"),
+                       i1 = c(1, 2, 3), i2 = c(3, 1, 2), i3 = c(5, 4, 6))
+old_meta <- data.frame(IndName = c("One", "Two", "Three"), IndCode = c("i1", "i2", "i3"), Direction = c(1, -1, 1),
+                       IndWeight = c(1, 2, 1), IndUnit = "u", Agg1 = c("P1", "P1", "P2"), Agg2 = "Idx")
+old_agg <- data.frame(AgLevel = c(2, 2, 3), Code = c("P1", "P2", "Idx"), Name = c("Pil 1", "Pil 2", "Index"),
+                      Weight = c(1, 0.5, 1))
+conv <- COIN_to_coin(list(IndData = old_data, IndMeta = old_meta, AggMeta = old_agg), out2 = "list")
+put(conv$iData, "coin_to_coin_idata.csv")
+put(conv$iMeta, "coin_to_coin_imeta.csv")

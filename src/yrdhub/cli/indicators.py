@@ -19,7 +19,8 @@ from yrdhub.indicators.uncertainty import run_uncertainty
 app = App(help=N_("Composite indicators"))
 console = Console(stderr=True)
 
-SpecArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_("The spec (YAML)"))]
+SpecArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=N_(
+    "The spec (YAML), or a JRC COIN Tool workbook (.xlsx) to run with its default build"))]
 DataDir = Annotated[Path, typer.Option("--data-dir", exists=True, file_okay=False,
                                        help=N_("The folder of the data files"))]
 OutDir = Annotated[Path, typer.Option("--out", help=N_("Output folder (created when absent)"))]

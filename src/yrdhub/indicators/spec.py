@@ -4,7 +4,8 @@
 
     data: {idata: ASEM_iData.csv, imeta: ASEM_iMeta.csv}   # paths relative to the data directory
                                                            # (a panel: add time: Time; sheets of a
-                                                           # workbook: idata_sheet, imeta_sheet)
+                                                           # workbook: idata_sheet, imeta_sheet; a JRC
+                                                           # COIN Tool workbook: coin_tool: file.xlsx)
     steps:
       - denominate: {}
       - impute: {method: mean_grp, use_group: EurAsia_group}
@@ -37,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from .cointool import import_coin_tool
 from .data import Inputs, make_inputs, read_table
 from .framework import Framework
 from .pipeline import Pipeline, _unlog
@@ -85,9 +87,12 @@ class Spec:
         if "steps" not in doc or not isinstance(doc["steps"], list) or not doc["steps"]:
             raise SpecError("the spec needs a non-empty list 'steps'")
         data = dict(doc.get("data") or {})
-        if "idata" not in data:
-            raise SpecError("data.idata (the indicator data file) is required")
-        if "imeta" not in data and "framework" not in doc:
+        if "coin_tool" in data:
+            if {"idata", "imeta"} & set(data) or "framework" in doc:
+                raise SpecError("data.coin_tool (a COIN Tool workbook) replaces idata, imeta and framework")
+        elif "idata" not in data:
+            raise SpecError("data.idata (the indicator data file) or data.coin_tool is required")
+        elif "imeta" not in data and "framework" not in doc:
             raise SpecError("give data.imeta or an inline framework")
         unc = None
         if doc.get("uncertainty"):
@@ -105,6 +110,8 @@ class Spec:
     # -- building -----------------------------------------------------------------------------------------
     def inputs(self, data_dir: str | Path = ".") -> Inputs:
         base = Path(data_dir)
+        if "coin_tool" in self.data:
+            return import_coin_tool(base / self.data["coin_tool"], bool(self.data.get("makecodes", False))).inputs()
         idata = read_table(base / self.data["idata"], self.data.get("idata_sheet", 0))
         time = self.data.get("time")  # a panel: rows indexed by (uCode, time)
         if self.framework is not None:
@@ -149,4 +156,10 @@ class Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
-    return Spec.from_yaml(Path(path).read_text(encoding="utf-8"))
+    """A YAML spec, or a JRC COIN Tool workbook (.xlsx, .xlsm) run with its default build
+    (``cointool.CoinTool.default_steps``)."""
+    p = Path(path)
+    if p.suffix.lower() in {".xlsx", ".xlsm"}:
+        tool = import_coin_tool(p)
+        return Spec.from_dict({"name": p.stem, "data": {"coin_tool": str(p.resolve())}, "steps": tool.default_steps()})
+    return Spec.from_yaml(p.read_text(encoding="utf-8"))
