@@ -82,7 +82,7 @@ def _resources(session: Session, host: int, payer: int, booker: User) -> dict[st
         code="M-INS-0001", name="矩阵仪器", category="分析仪器", value_yuan=Decimal(500_000), org_id=host))
     member = Actor(user_id=booker.id, username=booker.username, grants=(Grant("member", f"org:{payer}"),),
                    via="system")
-    ids = {"instrument": instrument.id}
+    ids = {"instrument": instrument.id, "trainee": booker.id}
     start = (utcnow() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
     for n, key in enumerate(("cancel", "use", "miss")):
         begins = start + timedelta(hours=2 * n)
@@ -437,7 +437,7 @@ MATRIX: dict[str, tuple[Request, set[str]]] = {
         {"office_admin", "org_admin_own"}),
     "POST /api/v1/resources/instruments/{instrument_id}/training": (
         lambda c, w, h: c.post(f"/api/v1/resources/instruments/{_res(w)['instrument']}/training", headers=h,
-                               json={"user_id": 1}),
+                               json={"user_id": _res(w)["trainee"]}),
         {"office_admin", "org_admin_own"}),
     "POST /api/v1/resources/instruments/{instrument_id}/outages": (
         lambda c, w, h: c.post(f"/api/v1/resources/instruments/{_res(w)['instrument']}/outages", headers=h,
