@@ -87,6 +87,7 @@ def _pipeline(
 
 def test_every_method_is_in_a_case() -> None:
     names = {c[0] for c in CASES}
+    assert AGGREGATIONS and NORMALISATIONS and TRANSFORMS
     assert all(any(n.startswith(f"agg-{m}") for n in names) for m in AGGREGATIONS)
     assert all(any(n.startswith(f"norm-{m}-") for n in names) for m in NORMALISATIONS)
     assert all(f"treat-{f}" in names and f"treat-f1-{f}" in names for f in TRANSFORMS)

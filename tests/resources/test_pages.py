@@ -251,7 +251,8 @@ def test_the_console_records_use_no_shows_training_and_outages(client: TestClien
     used, missed, dropped = (book(session, world, day_at(7, h)) for h in (8, 11, 14))
     token = login(client, username(session, world.ids["manager"]))
     console = client.get(f"/resources/console?instrument={world.instrument.id}").text
-    assert all(f'id="{form}-{b.id}"' in console for form in ("use", "miss", "cancel") for b in (used, missed))
+    forms = [f'id="{form}-{b.id}"' for form in ("use", "miss", "cancel") for b in (used, missed)]
+    assert len(forms) == 6 and [f for f in forms if f not in console] == []
     recorded = client.post(f"/resources/bookings/{used.id}/use", follow_redirects=False, data={
         "csrf_token": token, "started_at": local(used.starts_at), "ended_at": local(used.starts_at + timedelta(
             minutes=95))})
