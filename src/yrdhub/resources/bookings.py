@@ -205,6 +205,13 @@ def page(session: Session, *, actor: Actor, instrument_id: int | None = None, mi
     return paginate(session, stmt, order, cursor=cursor, limit=limit)
 
 
+def own(session: Session, *, actor: Actor, limit: int = 500) -> list[tuple[Booking, Instrument]]:
+    """The actor's own latest bookings with their instruments (for the user's calendar feed)."""
+    stmt = (select(Booking, Instrument).join(Instrument, Instrument.id == Booking.instrument_id)
+            .where(Booking.user_id == (actor.user_id or 0)).order_by(Booking.starts_at.desc()).limit(limit))
+    return [(b, i) for b, i in session.execute(stmt).tuples()]
+
+
 def slots(session: Session, instrument_id: int, *, actor: Actor, start: datetime, end: datetime
           ) -> list[tuple[datetime, datetime, str]]:
     """The held time of an instrument between two moments: booked slots and outages (when, never who)."""

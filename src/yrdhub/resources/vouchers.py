@@ -71,6 +71,14 @@ def get_scheme(session: Session, scheme_id: int) -> VoucherScheme:
     return scheme
 
 
+def schemes(session: Session, *, province: str = "", limit: int = 500) -> list[VoucherScheme]:
+    """The schemes (public), newest first; of one issuing jurisdiction when `province` is given."""
+    stmt = select(VoucherScheme).order_by(VoucherScheme.valid_from.desc(), VoucherScheme.id)
+    if province:
+        stmt = stmt.where(VoucherScheme.province_code == province)
+    return list(session.execute(stmt.limit(limit)).scalars())
+
+
 def _open_cap(session: Session, scheme: VoucherScheme, holder_id: int) -> None:
     """The holder's cap under the scheme, opened once (a unique transaction: a second opening changes nothing)."""
     try:

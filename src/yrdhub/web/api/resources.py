@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from yrdhub.i18n import N_, gettext
 from yrdhub.imports import mapping_of
 from yrdhub.resources import bookings, calendar, facilities, instruments, settlement, sharing, usage, vouchers
 from yrdhub.resources.imports import InstrumentImporter
-from yrdhub.resources.models import Booking, Instrument, VoucherScheme
+from yrdhub.resources.models import Instrument
 from yrdhub.resources.schemas import (
     BookingCreate,
     BookingPage,
@@ -182,9 +181,7 @@ def list_bookings(session: SessionDep, actor: ActorDep, instrument_id: int | Non
 @router.get("/bookings/calendar.ics", response_class=Response)
 def my_calendar(request: Request, session: SessionDep, actor: ActorDep) -> Response:
     """The caller's own bookings (the last 500) as an iCalendar feed."""
-    rows = session.execute(select(Booking, Instrument).join(Instrument, Instrument.id == Booking.instrument_id)
-                           .where(Booking.user_id == (actor.user_id or 0)).order_by(Booking.starts_at.desc())
-                           .limit(500)).tuples()
+    rows = bookings.own(session, actor=actor)
     body = calendar.user_feed(actor.username or "yrdhub", rows, host=request.url.hostname or "yrdhub")
     return Response(body, media_type="text/calendar; charset=utf-8")
 
@@ -245,10 +242,7 @@ def statement(session: SessionDep, actor: ActorDep, month: Annotated[str, Query(
 @router.get("/schemes", response_model=list[SchemeRead],
             openapi_extra=bounded("the voucher schemes of four jurisdictions: a handful a year"))
 def list_schemes(session: SessionDep, province: str = "") -> Any:
-    stmt = select(VoucherScheme).order_by(VoucherScheme.valid_from.desc(), VoucherScheme.id)
-    if province:
-        stmt = stmt.where(VoucherScheme.province_code == province)
-    return session.execute(stmt.limit(500)).scalars().all()
+    return vouchers.schemes(session, province=province)
 
 
 @router.post("/schemes", response_model=SchemeRead, status_code=201, openapi_extra=policy("voucher.scheme"),
